@@ -1,0 +1,203 @@
+"""The ``iop-guide`` command: build, serve, check and scaffold, with errors editors can act on.
+
+Builds go into a temporary folder beside the output and replace it only when everything passed,
+so a failed build never leaves a half-written or empty site where the old one was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import SiteErrors
+from generator.front_matter import scaffold_front_matter
+from generator.site_config import PLUGIN_NAME, SiteConfig, load_site_config
+
+log = logging.getLogger("iop-guide")
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname}: {message}"
+        return message
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    for name in ("mkdocs", "iop-guide"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        logger.propagate = False
+    # MkDocs announces its temporary build folder; editors only need to hear about the result.
+    logging.getLogger("mkdocs.commands.build").setLevel(
+        logging.DEBUG if verbose else logging.WARNING
+    )
+    # Material 9.8 prints an end-of-life banner on every build; it is not news to an editor.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _output_dir(site_config: SiteConfig, out: str | None) -> Path:
+    if out:
+        return Path(out).resolve()
+    return (site_config.folder / site_config.loaded.data.get("site_dir", "site")).resolve()
+
+
+def _run_mkdocs_build(config_path: Path, site_dir: Path, base_url: str | None):
+    """Build with MkDocs in strict mode: a broken link or anchor fails the build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    overrides: dict[str, object] = {"site_dir": str(site_dir), "strict": True}
+    if base_url:
+        overrides["site_url"] = base_url if base_url.endswith("/") else base_url + "/"
+    config = load_config(str(config_path), **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return config
+
+
+def _replace_directory(new: Path, target: Path) -> None:
+    """Swap the finished build into place; the old site is removed only after the swap."""
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+        new.rename(target)
+        shutil.rmtree(old)
+    else:
+        new.rename(target)
+
+
+def build_site(config_path: Path, out: str | None = None, base_url: str | None = None) -> Path:
+    """Validate, build into a temporary folder, and replace the output folder on success."""
+    site_config = load_site_config(config_path)
+    target = _output_dir(site_config, out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        _run_mkdocs_build(config_path, staging, base_url)
+        _replace_directory(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return target
+
+
+def check_site(config_path: Path, today: datetime.date) -> int:
+    """Build into a throw-away folder (so links and anchors are checked too), then report."""
+    from generator.readability import page_report, render_report
+
+    site_config = load_site_config(config_path)
+    with tempfile.TemporaryDirectory(prefix="iop-guide-check-") as scratch:
+        config = _run_mkdocs_build(config_path, Path(scratch), None)
+    plugin = config.plugins[PLUGIN_NAME]
+    max_grade = float(site_config.plugin_options()["max_reading_grade"])
+    rows = [page_report(record, today) for record in plugin.state.pages]
+    table, warnings = render_report(rows, max_grade)
+    print(table)
+    for warning in warnings:
+        log.warning(warning)
+    print(f"\nChecked {len(rows)} pages: no errors, {len(warnings)} warnings.")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iop-guide",
+        description="Build, preview and check the IOP guide site.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug messages")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--config",
+            default="site-config.yml",
+            help="the site configuration (default: site-config.yml in this folder)",
+        )
+        return sub
+
+    build = with_config(commands.add_parser("build", help="write the site (default: site/)"))
+    build.add_argument("--out", help="output folder (default: site_dir from the config)")
+    build.add_argument(
+        "--base-url",
+        help="the address the site will be published at, e.g. https://example.org/iop/",
+    )
+    serve = with_config(commands.add_parser("serve", help="live preview with reload"))
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port to serve on")
+    with_config(commands.add_parser("check", help="validate everything without writing the site"))
+    new = with_config(commands.add_parser("new", help="create a page with valid front matter"))
+    new.add_argument("title", help='the page title, e.g. "Sober living homes"')
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    config_path = Path(args.config)
+    today = datetime.date.today()
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        if args.command == "build":
+            target = build_site(config_path, args.out, args.base_url)
+            log.info(f"Site written to {target}")
+        elif args.command == "check":
+            return check_site(config_path, today)
+        elif args.command == "serve":
+            from mkdocs.commands.serve import serve
+
+            load_site_config(config_path)
+            serve(str(config_path), livereload=True, dev_addr=args.dev_addr)
+        elif args.command == "new":
+            return _new(config_path, args.title, today)
+    except SiteErrors as exc:
+        log.error(exc.format())
+        return _failed(args.command)
+    except MkDocsException as exc:
+        # MkDocs has already logged the problems; this is its summary ("Aborted with ...").
+        log.error(str(exc))
+        return _failed(args.command)
+    return 0
+
+
+def _new(config_path: Path, title: str, today: datetime.date) -> int:
+    site_config = load_site_config(config_path)
+    docs_dir = site_config.folder / site_config.loaded.data.get("docs_dir", "docs")
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "new-page"
+    path = docs_dir / f"{slug}.md"
+    if path.exists():
+        log.error(f"{path} already exists: choose another title, or edit that page")
+        return 1
+    path.write_text(scaffold_front_matter(title, today), encoding="utf-8")
+    log.info(
+        f"Created {path}.\nNext: fill in its description and sources, write the page, and add "
+        f"it to `nav:` in {config_path.name}, e.g.  - {title}: {path.name}"
+    )
+    return 0
+
+
+def _failed(command: str) -> int:
+    if command == "build":
+        log.error("Build failed. The previous site folder was left exactly as it was.")
+    else:
+        log.error(f"`iop-guide {command}` failed: fix the problems above and run it again.")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Page front matter: split it from the Markdown, parse it with line numbers, validate it.
+
+MkDocs parses front matter too but silently drops a page's metadata when its YAML is broken; we
+parse it ourselves first so an editor learns which line of which page to fix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator.errors import SiteError
+from generator.schema import Field, validate
+from generator.yaml_loader import LoadedYaml, UnreadableFileError, load_yaml_text
+
+# The same delimiters MkDocs accepts (mkdocs/utils/meta.py), so both parsers agree on the block.
+_FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+_DATE = Field(datetime.date, example="2026-11-20")
+
+
+def _https(value: str) -> tuple[str, str] | None:
+    if not re.match(r"^https?://\S+$", value):
+        return (f"'{value}' is not a web address", "give the full address, starting https://")
+    return None
+
+
+def _description(value: str) -> tuple[str, str] | None:
+    if len(value) > 200:
+        return (
+            f"the description is {len(value)} characters long",
+            "keep it under 160 characters: search engines cut longer ones",
+        )
+    return None
+
+
+SOURCE = Field(
+    dict,
+    keys={
+        "title": Field(str, doc="the document's title"),
+        "publisher": Field(str, doc="who published it, e.g. SAMHSA"),
+        "url": Field(str, check=_https, doc="its web address"),
+        "accessed": Field(datetime.date, doc="when you read it", example="2026-11-20"),
+    },
+)
+
+
+def _non_empty(value: list) -> tuple[str, str] | None:
+    if not value:
+        return ("a page needs at least one source", "list the sources its facts come from")
+    return None
+
+
+def _review_order(value: dict) -> tuple[str, ...] | None:
+    reviewed, next_review = value.get("reviewed"), value.get("next_review")
+    both_dates = isinstance(reviewed, datetime.date) and isinstance(next_review, datetime.date)
+    if both_dates and next_review <= reviewed:
+        return (
+            f"next_review ({next_review}) is not after reviewed ({reviewed})",
+            "set next_review to a later date, usually one year after reviewed",
+            "next_review",
+        )
+    return None
+
+
+FRONT_MATTER = Field(
+    dict,
+    check=_review_order,
+    keys={
+        "title": Field(str, doc="the page title", example="For families and friends"),
+        "description": Field(str, check=_description, doc="one sentence for search results"),
+        "reviewed": Field(
+            datetime.date, doc="date of the last expert review", example="2026-11-20"
+        ),
+        "next_review": Field(
+            datetime.date, doc="date the next review is due", example="2027-11-20"
+        ),
+        "sources": Field(list, items=SOURCE, check=_non_empty, doc="where the facts come from"),
+        "reviewed_by": Field(str, required=False, doc="who reviewed the page"),
+        "template": Field(str, required=False, doc="a page template in templates/"),
+        "hide": Field(list, required=False, items=Field(str), doc="Material: parts to hide"),
+        "search": Field(dict, required=False, open=True, keys={}, doc="Material: search boost"),
+    },
+)
+
+
+@dataclass
+class FrontMatter:
+    """A page's metadata and where its Markdown body starts in the file."""
+
+    meta: dict[str, Any]
+    body: str
+    body_first_line: int
+
+
+def parse_front_matter(text: str, path: str) -> tuple[FrontMatter | None, list[SiteError]]:
+    """Split and validate; return the parts and every problem (not raising, to collect)."""
+    match = _FRONT_MATTER_RE.match(text)
+    if match is None:
+        error = SiteError(
+            path,
+            "the page has no front matter",
+            "start the file with a block between two '---' lines holding title, description, "
+            'reviewed, next_review and sources (run `iop-guide new "Title"` for a template)',
+            line=1,
+        )
+        return None, [error]
+    body_first_line = text[: match.end()].count("\n") + 1
+    try:
+        loaded = load_yaml_text(match.group(1), path, line_offset=1)
+    except UnreadableFileError as exc:
+        return None, [exc.error]
+    if loaded.data is None:
+        loaded = LoadedYaml(data={}, path=path, lines={(): 1}, line_offset=0)
+    errors = validate(loaded, FRONT_MATTER)
+    if errors:
+        return None, errors
+    return FrontMatter(
+        meta=loaded.data, body=text[match.end() :], body_first_line=body_first_line
+    ), []
+
+
+def scaffold_front_matter(title: str, today: datetime.date) -> str:
+    """Front matter for a new page that passes validation once its placeholders are filled."""
+    next_year = (
+        today.replace(year=today.year + 1)
+        if not (today.month == 2 and today.day == 29)
+        else (today + datetime.timedelta(days=365))
+    )
+    safe_title = title.replace('"', '\\"')
+    return (
+        "---\n"
+        f'title: "{safe_title}"\n'
+        "description: One plain sentence about this page, under 160 characters.\n"
+        f"reviewed: {today.isoformat()}\n"
+        f"next_review: {next_year.isoformat()}\n"
+        "sources:\n"
+        "  - title: Title of the document the facts come from\n"
+        "    publisher: Who published it, for example SAMHSA\n"
+        "    url: https://www.samhsa.gov/\n"
+        f"    accessed: {today.isoformat()}\n"
+        "---\n"
+        f"# {title}\n\n"
+        "Write the page here, in plain words. End with something the reader can do next,\n"
+        "and a link to [Get help now](get-help-now.md).\n"
+    )

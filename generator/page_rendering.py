@@ -1,0 +1,132 @@
+"""Render a page's Markdown through Jinja2 before Markdown conversion, failing loudly.
+
+Pages quote the organisation's facts and data files (``{{ program.days_per_week }}``) instead of
+typing them. ``StrictUndefined`` turns a misspelt variable into an error naming the page line,
+never an empty string in a published page; the environment is built once per build and shared,
+so templates and partials are compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.errors import SiteError
+
+_PAGE_TEMPLATE_NAME = "<page>"
+
+
+def tel_href(number: Any) -> str:
+    """``tel:`` link for a displayed phone number; short codes (988, 911) stay as they are."""
+    text = str(number)
+    digits = re.sub(r"[^0-9+]", "", text)
+    if len(digits) == 10 and not digits.startswith("+"):
+        digits = "+1" + digits
+    elif len(digits) == 11 and digits.startswith("1"):
+        digits = "+" + digits
+    return "tel:" + digits
+
+
+def make_page_environment(templates_dir: Path | None) -> jinja2.Environment:
+    """The Jinja environment for page Markdown (theme templates use MkDocs' own environment).
+
+    Autoescape is on so that a value such as ``Smith & Sons <Recovery>`` in site-config.yml
+    shows as text, not as broken HTML.
+    """
+    loader = jinja2.FileSystemLoader(str(templates_dir)) if templates_dir else None
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["tel"] = tel_href
+    if templates_dir and (templates_dir / "partials" / "data-table.html").is_file():
+        env.globals["data_table"] = env.get_template("partials/data-table.html").module.data_table
+    return env
+
+
+def page_context(
+    extra: Mapping[str, Any],
+    data: Mapping[str, Any],
+    site: Mapping[str, Any],
+    meta: Mapping[str, Any],
+) -> dict[str, Any]:
+    """What a page's Markdown can use: the organisation's facts, data files, site and page."""
+    return {**extra, "data": data, "site": site, "page": meta}
+
+
+def render_page_markdown(
+    env: jinja2.Environment,
+    source: str,
+    context: Mapping[str, Any],
+    path: str,
+    first_line: int,
+) -> tuple[str | None, SiteError | None]:
+    """Render ``source`` (a page body starting at ``first_line`` of ``path``).
+
+    Returns the Markdown, or an error naming the file, the line and the offending source line.
+    """
+    try:
+        template = env.from_string(source)
+        template.name = _PAGE_TEMPLATE_NAME
+        return template.render(context), None
+    except jinja2.TemplateSyntaxError as exc:
+        line = exc.lineno or 1
+        return None, _error(
+            path,
+            source,
+            line,
+            first_line,
+            f"template syntax error: {exc.message}",
+            "check that every {{ has a matching }} and every {% if %}/{% for %} has its "
+            "{% endif %}/{% endfor %}",
+        )
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc)
+        return None, _error(
+            path,
+            source,
+            line,
+            first_line,
+            f"unknown variable: {exc.message}",
+            "check the spelling; the variables a page can use are listed in README.md "
+            "(For editors > Variables), and come from site-config.yml and content/data/",
+        )
+    except Exception as exc:
+        line = _template_line(exc)
+        return None, _error(
+            path,
+            source,
+            line,
+            first_line,
+            f"template error: {type(exc).__name__}: {exc}",
+            "check the expression on this line",
+        )
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The page line Jinja was rendering when it failed (Jinja rewrites its traceback for this)."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == "<template>":
+            line = frame.lineno
+    return line
+
+
+def _error(
+    path: str, source: str, line: int | None, first_line: int, message: str, fix: str
+) -> SiteError:
+    source_line = ""
+    file_line = None
+    if line is not None:
+        lines = source.splitlines()
+        if 0 < line <= len(lines):
+            source_line = lines[line - 1]
+        file_line = first_line + line - 1
+    return SiteError(path, message, fix, line=file_line, source_line=source_line)

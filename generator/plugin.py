@@ -1,0 +1,293 @@
+"""The MkDocs plugin: a thin adapter from MkDocs events to the plain modules of this package.
+
+It supplies the theme features and Markdown extensions every iop-guide site needs (so
+site-config.yml stays short), validates every input with line numbers, renders page Markdown
+through Jinja, and stops the build once, with every problem found, before any page is written.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from generator.data_files import DataFiles, load_data_files
+from generator.errors import SiteError, SiteErrors, display_path
+from generator.front_matter import parse_front_matter
+from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
+from generator.links import explain_link_warning
+from generator.page_rendering import (
+    make_page_environment,
+    page_context,
+    render_page_markdown,
+    tel_href,
+)
+from generator.site_config import PLUGIN_DEFAULTS, load_site_config
+from generator.yaml_loader import UnreadableFileError, read_text_file
+
+log = get_plugin_logger(__name__)
+
+# Theme features every site gets. navigation.prune keeps build time linear in the number of
+# pages (Material otherwise writes the whole navigation into every page); instant navigation is
+# left off so page scripts run on a plain page load.
+DEFAULT_FEATURES = [
+    "navigation.prune",
+    "navigation.footer",
+    "navigation.top",
+    "search.highlight",
+    "search.suggest",
+    "content.tooltips",
+    "toc.follow",
+]
+
+DEFAULT_MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "abbr": {},
+    "admonition": {},
+    "attr_list": {},
+    "def_list": {},
+    "md_in_html": {},
+    "tables": {},
+    "toc": {"permalink": True, "permalink_title": "Link to this section"},
+    "pymdownx.details": {},
+    "pymdownx.superfences": {},
+    "pymdownx.tasklist": {"custom_checkbox": True},
+}
+
+
+class IopGuideConfig(base.Config):
+    """Options declared in generator.site_config (PLUGIN_OPTIONS), with the same defaults."""
+
+    enabled = c.Type(bool, default=PLUGIN_DEFAULTS["enabled"])
+    max_reading_grade = c.Type((int, float), default=PLUGIN_DEFAULTS["max_reading_grade"])
+    data_dir = c.Type(str, default=PLUGIN_DEFAULTS["data_dir"])
+
+
+@dataclass
+class PageRecord:
+    """What `iop-guide check` reports about a page once it is built."""
+
+    src_path: str
+    title: str
+    meta: dict[str, Any]
+    html: str = ""
+
+
+@dataclass
+class BuildState:
+    """Everything one build learns; made fresh in on_config so builds never share state."""
+
+    project_root: Path
+    extra: dict[str, Any]
+    data: DataFiles
+    site: dict[str, Any]
+    environment: jinja2.Environment
+    abbreviations: str
+    errors: list[SiteError] = field(default_factory=list)
+    body_first_line: dict[str, int] = field(default_factory=dict)
+    pages: list[PageRecord] = field(default_factory=list)
+    link_filter: logging.Filter | None = None
+
+
+class _LinkWarningFilter(logging.Filter):
+    """Adds the page line and a fix to MkDocs' link warnings (see generator.links)."""
+
+    def __init__(self, docs_dir: Path, project_root: Path) -> None:
+        super().__init__()
+        self.docs_dir = docs_dir
+        self.project_root = project_root
+
+    def _read_page(self, src_uri: str) -> tuple[str, str] | None:
+        path = self.docs_dir / src_uri
+        try:
+            return path.read_text(encoding="utf-8"), display_path(path, self.project_root)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        explained = explain_link_warning(record.getMessage(), self._read_page)
+        if explained is not None:
+            record.msg, record.args = explained, None
+        return True
+
+
+_PAGES_LOGGER = logging.getLogger("mkdocs.structure.pages")
+
+
+class IopGuidePlugin(BasePlugin[IopGuideConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.state: BuildState | None = None
+
+    # on_config runs first among plugins so later ones (search) see our Markdown extensions.
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        config_file = Path(config.config_file_path)
+        project_root = config_file.resolve().parent
+        try:
+            site_config = load_site_config(config_file)
+        except SiteErrors as exc:
+            raise PluginError(exc.format()) from None
+        self._apply_defaults(config)
+
+        data_dir = Path(config.docs_dir) / self.config.data_dir
+        data, errors = load_data_files(data_dir, project_root)
+        templates_dir = _custom_dir(config)
+        self.state = BuildState(
+            project_root=project_root,
+            extra=dict(config.extra),
+            data=data,
+            site={
+                "name": config.site_name,
+                "url": config.site_url or "",
+                "description": config.site_description or "",
+            },
+            environment=make_page_environment(templates_dir),
+            abbreviations=abbreviation_definitions(data.values.get("glossary")),
+            errors=list(errors),
+        )
+        del site_config  # validated; MkDocs' own config object carries the values from here on
+        self.state.link_filter = _LinkWarningFilter(Path(config.docs_dir), project_root)
+        _PAGES_LOGGER.addFilter(self.state.link_filter)
+        return config
+
+    def _apply_defaults(self, config: MkDocsConfig) -> None:
+        """Fill in what every iop-guide site needs, keeping anything the editor set."""
+        # Privacy: Material's default font is fetched from Google's servers by every reader.
+        config.theme["font"] = False
+        features = config.theme.get("features") or []
+        config.theme["features"] = [*features, *(f for f in DEFAULT_FEATURES if f not in features)]
+        for name, options in DEFAULT_MARKDOWN_EXTENSIONS.items():
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+                config.mdx_configs[name] = dict(options)
+        # Broken links and anchors become warnings, which `iop-guide build` (strict) turns into
+        # a failed build that leaves the published folder untouched.
+        config.validation.links.not_found = logging.WARNING
+        config.validation.links.anchors = logging.WARNING
+        config.validation.links.unrecognized_links = logging.WARNING
+        config.validation.nav.not_found = logging.WARNING
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if self.state is None:
+            return None
+        # Data files feed pages at build time; publishing them would only add weight.
+        data_prefix = self.config.data_dir.rstrip("/") + "/"
+        for file in list(files):
+            if file.src_uri.startswith(data_prefix):
+                files.remove(file)
+        return files
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.state is None:
+            return None
+        state = self.state
+        shown = display_path(page.file.abs_src_path, state.project_root)
+        try:
+            text = read_text_file(page.file.abs_src_path, shown)
+        except UnreadableFileError as exc:
+            state.errors.append(exc.error)
+            return "---\ntitle: unreadable\n---\n"
+        front_matter, errors = parse_front_matter(text, shown)
+        state.errors.extend(errors)
+        if front_matter is not None:
+            state.body_first_line[page.file.src_uri] = front_matter.body_first_line
+        return text
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.state is None:
+            return None
+        state = self.state
+        first_line = state.body_first_line.get(page.file.src_uri)
+        if first_line is None:  # front matter failed: its error is already recorded
+            return ""
+        shown = display_path(page.file.abs_src_path, state.project_root)
+        context = page_context(state.extra, state.data.values, state.site, page.meta)
+        rendered, error = render_page_markdown(
+            state.environment, markdown, context, shown, first_line
+        )
+        if error is not None:
+            state.errors.append(error)
+            return ""
+        return rendered + state.abbreviations
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.state is None:
+            return None
+        html = make_abbreviations_focusable(html)
+        self.state.pages.append(
+            PageRecord(
+                src_path=display_path(page.file.abs_src_path, self.state.project_root),
+                title=page.title or "",
+                meta=dict(page.meta),
+                html=html,
+            )
+        )
+        return html
+
+    # on_env is the first event after every page's Markdown has been read and converted, so it is
+    # where all collected problems are reported together, before any page is written.
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment | None:
+        if self.state is None:
+            return None
+        if self.state.errors:
+            raise PluginError(SiteErrors(self.state.errors).format())
+        env.globals["data"] = self.state.data.values
+        env.filters["tel"] = tel_href
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.state is None:
+            return
+        _rewrite_sitemap_gzip(Path(config.site_dir))
+        self._remove_link_filter()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._remove_link_filter()
+
+    def _remove_link_filter(self) -> None:
+        # The filter belongs to one build; a later build (serve) installs its own.
+        if self.state is not None and self.state.link_filter is not None:
+            _PAGES_LOGGER.removeFilter(self.state.link_filter)
+            self.state.link_filter = None
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # `mkdocs serve` watches docs_dir (pages and data files) and the config file, but not
+        # the theme's custom_dir unless asked; editors change templates too.
+        templates_dir = _custom_dir(config)
+        if templates_dir is not None:
+            server.watch(str(templates_dir))
+        return server
+
+
+def _custom_dir(config: MkDocsConfig) -> Path | None:
+    custom_dir = config.theme.custom_dir
+    return Path(custom_dir) if custom_dir else None
+
+
+def _rewrite_sitemap_gzip(site_dir: Path) -> None:
+    """MkDocs stamps sitemap.xml.gz with the build time; rewrite it so builds are byte-identical."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as handle:
+        handle.write(sitemap.read_bytes())

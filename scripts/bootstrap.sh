@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Set up everything on a fresh Debian machine, then serve the site or run the whole test suite.
+#   scripts/bootstrap.sh serve   -> .venv + the package, then live preview on http://127.0.0.1:8000
+#   scripts/bootstrap.sh test    -> also Chromium and nginx from Debian (no browser downloads),
+#                                   then ruff and pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+ensure_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+  fi
+  # Quiet unless something goes wrong; pip's notes about local index paths are harmless.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$1" 2>&1 \
+    | grep -v "is ignored: it is neither a file nor a directory" || true
+  "$VENV/bin/python" -c "import generator, mkdocs, material" \
+    || { echo "installing the Python packages failed" >&2; exit 1; }
+}
+
+apt_install() {
+  # $@: Debian packages to install when their command is missing.
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_system_packages() {
+  local wanted=()
+  [ -x /usr/bin/chromium ] || wanted+=(chromium)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || wanted+=(nginx-light)
+  command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless)
+  command -v node >/dev/null 2>&1 || wanted+=(nodejs npm)
+  if [ ${#wanted[@]} -gt 0 ]; then
+    echo "Installing from Debian: ${wanted[*]}"
+    apt_install "${wanted[@]}"
+  fi
+}
+
+ensure_node_packages() {
+  # The W3C HTML checker (vnu-jar) for the HTML validity test; versions pinned in package-lock.
+  if [ -f package.json ] && [ ! -d node_modules/vnu-jar ]; then
+    npm ci --silent --no-audit --no-fund
+  fi
+}
+
+case "${1:-}" in
+  serve)
+    ensure_venv .
+    exec "$VENV/bin/iop-guide" serve "${@:2}"
+    ;;
+  test)
+    ensure_venv ".[test]"
+    ensure_system_packages
+    ensure_node_packages
+    export NO_MKDOCS_2_WARNING=1
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    exec "$VENV/bin/python" -m pytest "${@:2}"
+    ;;
+  *)
+    echo "usage: $0 serve|test" >&2
+    exit 2
+    ;;
+esac

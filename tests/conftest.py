@@ -1,0 +1,229 @@
+"""Shared fixtures: small real projects built in-process, and the real site in a real browser.
+
+Builds go through the same code path as the `iop-guide` command (``generator.cli.main``), so the
+tests see what an editor sees: exit codes and messages, not mocks.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach Google at start-up.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+MINIMAL_CONFIG = (REPO / "site-config.yml").read_text(encoding="utf-8")
+
+PAGE = """\
+---
+title: {title}
+description: A page for tests.
+reviewed: 2026-01-10
+next_review: 2027-01-10
+sources:
+  - title: Clinical Issues in Intensive Outpatient Treatment
+    publisher: SAMHSA
+    url: https://www.ncbi.nlm.nih.gov/books/NBK64088/
+    accessed: 2026-01-10
+---
+# {title}
+
+{body}
+"""
+
+
+def page(title: str, body: str = "Some text.") -> str:
+    """A valid page with front matter, for fixture projects."""
+    return PAGE.format(title=title, body=textwrap.dedent(body).strip())
+
+
+def _minimal_config() -> str:
+    """The real site-config.yml with a navigation that matches the fixture pages."""
+    head, _, rest = MINIMAL_CONFIG.partition("\nnav:\n")
+    _, _, tail = rest.partition("\nextra:\n")
+    nav = "\nnav:\n  - Home: index.md\n  - Get help now: get-help-now.md\n"
+    return head + nav + "\nextra:\n" + tail
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """``make_project(files={...})``: a small valid project in tmp_path, with the real templates.
+
+    ``files`` maps relative paths to text (or bytes) that replace or add to the defaults; a value
+    of None deletes a default file.
+    """
+
+    def make(files: dict[str, str | bytes | None] | None = None) -> Path:
+        project = tmp_path / "project"
+        if project.exists():
+            shutil.rmtree(project)
+        shutil.copytree(REPO / "templates", project / "templates")
+        defaults: dict[str, str | bytes | None] = {
+            "site-config.yml": _minimal_config(),
+            "content/index.md": page(
+                "Home",
+                "Call {{ organisation.phone }}. See [help](get-help-now.md).",
+            ),
+            "content/get-help-now.md": page("Get help now", "Call {{ crisis.lifeline.call }}."),
+        }
+        defaults.update(files or {})
+        write_files(project, defaults)
+        return project
+
+    return make
+
+
+def write_files(project: Path, files: dict[str, str | bytes | None]) -> None:
+    """Write (or, for None, delete) files in a project, as an editor saving them would."""
+    for relative, content in files.items():
+        path = project / relative
+        if content is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def run_cli(*args: str) -> int:
+    """Run the `iop-guide` command in-process and return its exit code."""
+    return cli.main(list(args))
+
+
+def build(project: Path, *extra: str) -> int:
+    return run_cli("build", "--config", str(project / "site-config.yml"), *extra)
+
+
+# ---------------------------------------------------------------- the real site, in a browser
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test session with `iop-guide build`."""
+    out = tmp_path_factory.mktemp("real-site") / "site"
+    code = run_cli("build", "--config", str(REPO / "site-config.yml"), "--out", str(out))
+    assert code == 0, "the real site does not build: run `iop-guide check`"
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_directory(directory: Path) -> tuple[subprocess.Popen, str]:
+    """A static server on a free loopback port, as a deployer's host would serve the folder."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(directory),
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    return process, url
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    process, url = serve_directory(built_site)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _is_local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture
+def make_page(browser, site_url: str) -> Iterator[Callable[..., object]]:
+    """``make_page(path, width, height, javascript)``: a loaded page in a fresh browser context.
+
+    Every request to a host other than the local server is aborted and recorded in
+    ``page.outside_requests``, so a test can prove the site sends nothing anywhere else.
+    """
+    contexts = []
+
+    def make(path: str = "", width: int = 1280, height: int = 900, javascript: bool = True):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, java_script_enabled=javascript
+        )
+        contexts.append(context)
+        outside: list[str] = []
+
+        def guard(route) -> None:
+            if _is_local(route.request.url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        new_page = context.new_page()
+        new_page.outside_requests = outside
+        new_page.goto(site_url + path)
+        return new_page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -1,0 +1,182 @@
+"""Every kind of bad input: a non-zero exit, a message naming the file and line (or key) and the
+fix, from both `build` and `check`, and the previously built site left exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _minimal_config, build, page, run_cli, write_files
+
+CONFIG = _minimal_config()
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    assert old in text, f"fixture text not found: {old!r}"
+    return text.replace(old, new, 1)
+
+
+def _line_of(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in fixture")
+
+
+def _config_case(old: str, new: str, needle: str, *expected: str):
+    text = _replace(CONFIG, old, new)
+    line = _line_of(text, needle)
+    return {"site-config.yml": text}, (f"site-config.yml:{line}", *expected)
+
+
+BROKEN_PAGE_FRONT = page("Home").replace("reviewed: 2026-01-10\n", "reviewed: [2026-01-10\n")
+
+CASES = {
+    "yaml syntax error in site-config": _config_case(
+        "  palette:\n", " palette:\n", " palette:", "YAML syntax error", "fix:"
+    ),
+    "unknown key in site-config": _config_case(
+        "    phone: (555) 010-0123",
+        "    phnoe: (555) 010-0123",
+        "phnoe",
+        "unknown key 'phnoe'",
+        "did you mean 'phone'",
+    ),
+    "wrong type in site-config": _config_case(
+        "    days_per_week: 3",
+        "    days_per_week: three",
+        "days_per_week",
+        "extra.program.days_per_week",
+        "expected a whole number",
+    ),
+    "missing required field in site-config": _config_case(
+        "    email: intake@riverside.example.org\n",
+        "",
+        "  organisation:",
+        "missing required key 'email'",
+        "add 'email'",
+    ),
+    "privacy: a Google font": _config_case(
+        "  language: en\n",
+        "  language: en\n  font:\n    text: Roboto\n",
+        "theme:",
+        "theme.font",
+        "font: false",
+    ),
+    "front matter YAML error": (
+        {"content/index.md": BROKEN_PAGE_FRONT},
+        ("content/index.md:5", "YAML syntax error", "starts on line 4"),
+    ),
+    "missing front matter field": (
+        {"content/index.md": page("Home").replace("description: A page for tests.\n", "")},
+        ("content/index.md:2", "missing required key 'description'"),
+    ),
+    "invalid front matter field": (
+        {"content/index.md": page("Home").replace("accessed: 2026-01-10", "accessed: last week")},
+        ("content/index.md:10", "sources[0].accessed", "a date (YYYY-MM-DD)"),
+    ),
+    "unknown front matter key": (
+        {"content/index.md": page("Home").replace("title: Home", "title: Home\ntilte: Home")},
+        ("content/index.md:3", "unknown key 'tilte'", "did you mean 'title'"),
+    ),
+    "next_review before reviewed": (
+        {
+            "content/index.md": page("Home").replace(
+                "next_review: 2027-01-10", "next_review: 2025-01-01"
+            )
+        },
+        ("content/index.md:5", "next_review (2025-01-01) is not after reviewed (2026-01-10)"),
+    ),
+    "undefined Jinja variable": (
+        {
+            "content/index.md": page(
+                "Home", "Line one.\n\nWe meet {{ program.days_per_weak }} days."
+            )
+        },
+        ("content/index.md:16", "days_per_weak", "We meet {{ program.days_per_weak }} days."),
+    ),
+    "Jinja syntax error": (
+        {"content/index.md": page("Home", "Line one.\n\n{% if program.telehealth %}\nVideo.")},
+        ("content/index.md:", "template syntax error", "{% endif %}"),
+    ),
+    "link to a page that does not exist": (
+        {"content/index.md": page("Home", "Read [this](no-such-page.md).")},
+        ("content/index.md:14", "no-such-page.md", "fix:"),
+    ),
+    "link to an anchor that does not exist": (
+        {"content/index.md": page("Home", "Read [this](get-help-now.md#nowhere).")},
+        ("content/index.md:14", "#nowhere", "fix:"),
+    ),
+    "missing image": (
+        {"content/index.md": page("Home", "Text.\n\n![A chart of hours](chart.png)")},
+        ("content/index.md:16", "chart.png", "fix:"),
+    ),
+    "data file that fails to parse": (
+        {"content/data/levels.yml": "columns: [unclosed\n"},
+        ("content/data/levels.yml:2", "YAML syntax error"),
+    ),
+    "invalid data file": (
+        {"content/data/glossary.yml": "terms:\n  - term: IOP\n    definiton: typo\n"},
+        ("content/data/glossary.yml:3", "unknown key 'definiton'", "did you mean 'definition'"),
+    ),
+    "file that is not UTF-8": (
+        {"content/get-help-now.md": page("Get help now", "Caf\u00e9").encode("latin-1")},
+        ("content/get-help-now.md:14", "not UTF-8", "save the file as UTF-8"),
+    ),
+}
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_with_file_line_and_fix_and_keeps_the_old_site(
+    case: str, command: str, make_project, capsys
+) -> None:
+    files, expected = CASES[case]
+    project = make_project()
+    assert build(project) == 0
+    before = _tree_digest(project / "site")
+    capsys.readouterr()
+
+    write_files(project, files)
+    code = run_cli(command, "--config", str(project / "site-config.yml"))
+    message = capsys.readouterr().err
+
+    assert code == 1
+    for part in expected:
+        assert part in message, f"{part!r} missing from:\n{message}"
+    assert "Traceback" not in message
+    assert _tree_digest(project / "site") == before
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site.")]
+    assert leftovers == [], "a failed build left its temporary folder behind"
+
+
+def test_errors_are_all_reported_in_one_run(make_project, capsys) -> None:
+    """An editor fixes every typo in one go, not one per build."""
+    config = _replace(CONFIG, "    phone: (555) 010-0123", "    phnoe: (555) 010-0123")
+    config = _replace(config, "    days_per_week: 3", "    days_per_week: three")
+    project = make_project()
+    write_files(project, {"site-config.yml": config})
+    assert build(project) == 1
+    message = capsys.readouterr().err
+    assert "unknown key 'phnoe'" in message and "expected a whole number" in message
+
+    project = make_project(
+        {
+            "content/index.md": page("Home", "{{ nope }}"),
+            "content/get-help-now.md": page("Get help now").replace("title: Get", "titel: Get"),
+        }
+    )
+    assert build(project) == 1
+    message = capsys.readouterr().err
+    assert "content/index.md:14" in message and "content/get-help-now.md:2" in message
