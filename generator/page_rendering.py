@@ -44,6 +44,10 @@ def make_page_environment(templates_dir: Path | None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
+        # Markdown's attribute lists write heading ids as `## Title {#id}`, which Jinja would
+        # read as the start of a comment; page comments are written {## like this ##} instead.
+        comment_start_string="{##",
+        comment_end_string="##}",
     )
     env.filters["tel"] = tel_href
     if templates_dir and (templates_dir / "partials" / "data-table.html").is_file():

@@ -173,7 +173,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         for name, options in DEFAULT_MARKDOWN_EXTENSIONS.items():
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-                config.mdx_configs[name] = dict(options)
+            # MkDocs loads toc and tables itself; our options still apply unless the editor's do.
+            config.mdx_configs[name] = {**options, **config.mdx_configs.get(name, {})}
         # Broken links and anchors become warnings, which `iop-guide build` (strict) turns into
         # a failed build that leaves the published folder untouched.
         config.validation.links.not_found = logging.WARNING

@@ -227,3 +227,11 @@ def make_page(browser, site_url: str) -> Iterator[Callable[..., object]]:
     yield make
     for context in contexts:
         context.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regenerate-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output (review the diff before committing)",
+    )
