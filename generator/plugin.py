@@ -23,6 +23,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from generator.data_files import DataFiles, load_data_files
+from generator.deploy import write_deploy_files
 from generator.errors import SiteError, SiteErrors, display_path
 from generator.front_matter import parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
@@ -260,6 +261,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return
         _rewrite_sitemap_gzip(Path(config.site_dir))
+        write_deploy_files(Path(config.site_dir), config.site_url or "")
         self._remove_link_filter()
 
     def on_build_error(self, *, error: Exception) -> None:
