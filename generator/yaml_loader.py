@@ -26,7 +26,8 @@ class _Loader(yaml.SafeLoader):
 
 def _construct_tagged(loader: _Loader, tag_suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
+        # `!!python/name:module.attr` carries its meaning in the tag, not the (empty) value.
+        return loader.construct_scalar(node) or tag_suffix
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node)
     return loader.construct_mapping(node)

@@ -80,8 +80,8 @@ def test_page_renders_variables_data_table_glossary_and_review_footer(rich_proje
     assert "<th>Level of care</th>" in article and "<td>20 | more hours</td>" in article
     # Glossary term explained on hover and keyboard focus.
     assert '<abbr tabindex="0" title="Intensive outpatient program: Treatment on several' in article
-    assert "Last reviewed: <time datetime=\"2026-01-10\">January 10, 2026</time>" in article
-    assert "Next review due: <time datetime=\"2027-01-10\">January 10, 2027</time>" in article
+    assert 'Last reviewed: <time datetime="2026-01-10">January 10, 2026</time>' in article
+    assert 'Next review due: <time datetime="2027-01-10">January 10, 2027</time>' in article
     assert "Clinical Issues in Intensive Outpatient Treatment" in article
     # Data files feed pages; they are not published.
     assert not (rich_project / "site" / "data").exists()
@@ -125,13 +125,15 @@ def test_values_from_site_config_are_escaped(make_project) -> None:
     config = (project / "site-config.yml").read_text()
     config = config.replace(
         "    name: Riverside Recovery Services",
-        "    name: \"Smith & Sons <Recovery> \\\"Center\\\"\"",
+        '    name: "Smith & Sons <Recovery> \\"Center\\""',
     )
     write_files(
         project,
         {
             "site-config.yml": config,
-            "content/index.md": page("Home", "Run by {{ organisation.name }}. [Help](get-help-now.md)"),
+            "content/index.md": page(
+                "Home", "Run by {{ organisation.name }}. [Help](get-help-now.md)"
+            ),
         },
     )
     assert build(project) == 0

@@ -1,0 +1,143 @@
+"""Unit tests of the plain modules (no MkDocs): schema, YAML lines, rendering, glossary, report."""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+import pytest
+
+from generator.errors import SiteError, SiteErrors
+from generator.front_matter import parse_front_matter, scaffold_front_matter
+from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
+from generator.page_rendering import make_page_environment, render_page_markdown, tel_href
+from generator.readability import page_report, render_report, visible_text
+from generator.schema import Field, validate
+from generator.yaml_loader import UnreadableFileError, load_yaml_text
+
+
+def test_line_numbers_follow_keys_and_list_items() -> None:
+    loaded = load_yaml_text("a:\n  b: 1\n  c:\n    - x\n    - y\n", "f.yml")
+    assert loaded.line_of(("a", "b")) == 2
+    assert loaded.line_of(("a", "c", 1)) == 5
+    # A missing key points at its nearest existing parent.
+    assert loaded.line_of(("a", "missing")) == 1
+
+
+def test_yaml_syntax_error_names_file_line_and_source() -> None:
+    with pytest.raises(UnreadableFileError) as raised:
+        load_yaml_text("a: 1\nb: [2\nc: 3\n", "data.yml")
+    error = raised.value.error
+    assert error.path == "data.yml" and error.line in (3, 4)
+    assert "YAML syntax error" in error.message
+
+
+def test_mkdocs_tags_are_tolerated() -> None:
+    loaded = load_yaml_text("site_url: !ENV [SITE_URL, 'x']\nicon: !!python/name:a.b\n", "c.yml")
+    assert loaded.data["icon"] == "name:a.b"
+
+
+def test_schema_reports_every_problem_with_suggestions() -> None:
+    schema = Field(dict, keys={"name": Field(str), "count": Field(int), "tags": Field(list)})
+    loaded = load_yaml_text("nmae: x\ncount: many\ntags: [a]\n", "s.yml")
+    errors = validate(loaded, schema)
+    messages = [e.format() for e in errors]
+    assert any("unknown key 'nmae'" in m and "did you mean 'name'" in m for m in messages)
+    assert any("s.yml:2" in m and "expected a whole number, found 'many'" in m for m in messages)
+    assert any("missing required key 'name'" in m for m in messages)
+    assert len(errors) == 3
+
+
+def test_booleans_are_not_numbers() -> None:
+    errors = validate(load_yaml_text("n: true\n", "s.yml"), Field(dict, keys={"n": Field(int)}))
+    assert len(errors) == 1
+
+
+@pytest.mark.parametrize(
+    ("shown", "href"),
+    [
+        ("988", "tel:988"),
+        ("911", "tel:911"),
+        ("1-800-662-4357", "tel:+18006624357"),
+        ("(555) 010-0123", "tel:+15550100123"),
+        ("+44 20 7946 0000", "tel:+442079460000"),
+    ],
+)
+def test_tel_links(shown: str, href: str) -> None:
+    assert tel_href(shown) == href
+
+
+def test_front_matter_scaffold_is_valid() -> None:
+    text = scaffold_front_matter('A "quoted" title', datetime.date(2026, 11, 24))
+    front, errors = parse_front_matter(text, "new.md")
+    assert errors == []
+    assert front.meta["title"] == 'A "quoted" title'
+    assert front.meta["next_review"] == datetime.date(2027, 11, 24)
+    assert front.body_first_line == 12
+
+
+def test_front_matter_missing_block_is_an_error() -> None:
+    front, errors = parse_front_matter("# Just a heading\n", "p.md")
+    assert front is None and errors[0].line == 1 and "no front matter" in errors[0].message
+
+
+def test_rendering_error_points_at_the_file_line() -> None:
+    env = make_page_environment(None)
+    source = "one\ntwo {{ a.b }}\nthree {{ nope }}\n"
+    text, error = render_page_markdown(env, source, {"a": {"b": 1}}, "p.md", first_line=10)
+    assert text is None
+    assert error.line == 12 and error.source_line == "three {{ nope }}"
+
+
+def test_rendering_escapes_html_in_values() -> None:
+    env = make_page_environment(None)
+    text, error = render_page_markdown(env, "{{ n }}", {"n": "A & <B>"}, "p.md", first_line=1)
+    assert error is None and text == "A &amp; &lt;B&gt;"
+
+
+def test_heading_ids_are_not_jinja_comments() -> None:
+    env = make_page_environment(None)
+    text, error = render_page_markdown(env, "## Costs {#costs}\n{## note ##}x", {}, "p.md", 1)
+    assert error is None and text == "## Costs {#costs}\nx"
+
+
+def test_glossary_abbreviations() -> None:
+    glossary = {
+        "terms": [
+            {"term": "Intensive outpatient program", "abbr": "IOP", "definition": "Care.\n More."},
+            {"term": "Recovery", "definition": "Getting better."},
+        ]
+    }
+    block = abbreviation_definitions(glossary)
+    assert block.strip() == "*[IOP]: Intensive outpatient program: Care. More."
+    assert abbreviation_definitions(None) == ""
+    assert make_abbreviations_focusable('<abbr title="x">A</abbr>') == (
+        '<abbr tabindex="0" title="x">A</abbr>'
+    )
+
+
+def test_visible_text_ends_sentences_at_blocks_and_skips_code() -> None:
+    html = "<h2>Costs<a class='headerlink' href='#c'>¶</a></h2><ul><li>One</li><li>Two!</li></ul>"
+    html += "<pre><code>x = 1</code></pre><p>Done</p>"
+    assert visible_text(html) == "Costs. One. Two! Done."
+
+
+def test_report_flags_hard_pages_and_overdue_reviews() -> None:
+    class Record:
+        src_path = "content/p.md"
+        title = "P"
+        meta: ClassVar = {"next_review": datetime.date(2026, 1, 1), "sources": [{}, {}]}
+        html = "<p>" + "Notwithstanding multidimensional biopsychosocial considerations. " * 5
+        html += "</p>"
+
+    row = page_report(Record(), datetime.date(2026, 6, 1))
+    assert row.overdue and row.sources == 2 and row.grade > 8
+    table, warnings = render_report([row], max_grade=8)
+    assert "content/p.md" in table
+    assert len(warnings) == 2
+
+
+def test_site_errors_format_counts_and_lists_all() -> None:
+    errors = SiteErrors([SiteError("a.md", "bad", "fix it", line=3), SiteError("b.yml", "worse")])
+    text = errors.format()
+    assert text.startswith("2 problems") and "a.md:3: bad" in text and "fix: fix it" in text

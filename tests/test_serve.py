@@ -1,0 +1,104 @@
+"""`iop-guide serve`: a change to a page, a data file, a template or site-config.yml shows up in
+the served site without a restart."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import free_port, page, write_files
+
+WAIT_SECONDS = 60  # an upper bound for slow CI machines, not a timing assertion
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str) -> str:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        body = _fetch(url)
+        if text in body:
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared at {url}")
+
+
+@pytest.fixture
+def served_project(make_project):
+    project = make_project(
+        {
+            "content/index.md": page(
+                "Home",
+                "We meet {{ program.days_per_week }} days. {{ data.facts.colour }}. "
+                "[Help](get-help-now.md)",
+            ),
+            "content/data/facts.yml": "colour: Blue sky\n",
+        }
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--config",
+            str(project / "site-config.yml"),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield project, f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_serve_rebuilds_on_every_kind_of_change(served_project) -> None:
+    project, url = served_project
+    _wait_for(url, "We meet 3 days")
+
+    config = (project / "site-config.yml").read_text()
+    write_files(
+        project, {"site-config.yml": config.replace("days_per_week: 3", "days_per_week: 4")}
+    )
+    _wait_for(url, "We meet 4 days")
+
+    write_files(project, {"content/data/facts.yml": "colour: Green field\n"})
+    _wait_for(url, "Green field")
+
+    index = (project / "content" / "index.md").read_text()
+    write_files(project, {"content/index.md": index.replace("We meet", "Groups meet")})
+    _wait_for(url, "Groups meet 4 days")
+
+    strip = project / "templates" / "partials" / "crisis-strip.html"
+    write_files(project, {str(strip.relative_to(project)): strip.read_text() + "<p>Edited</p>"})
+    _wait_for(url, "<p>Edited</p>")
+
+
+def test_serve_recovers_without_restart_once_a_broken_page_is_fixed(served_project) -> None:
+    project, url = served_project
+    _wait_for(url, "We meet 3 days")
+    index = (project / "content" / "index.md").read_text()
+    broken = index.replace("{{ program.days_per_week }}", "{{ program.days_per_weak }}")
+    write_files(project, {"content/index.md": broken})
+    # The failed rebuild publishes nothing from the broken page.
+    deadline = time.monotonic() + WAIT_SECONDS
+    while "We meet 3 days" in _fetch(url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "days_per_weak" not in _fetch(url)
+    write_files(project, {"content/index.md": index.replace("We meet", "Fixed: we meet")})
+    _wait_for(url, "Fixed: we meet 3 days")
