@@ -1,0 +1,221 @@
+"""Rules every real page must keep: trust (front matter, sources), plain language, safety, words
+that do not stigmatise, and program facts taken only from site-config.yml."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import _run_mkdocs_build
+from generator.front_matter import parse_front_matter
+from generator.readability import reading_grade, visible_text
+from generator.site_config import PLUGIN_NAME, load_site_config
+from tests.conftest import REPO, run_cli
+
+CONTENT = REPO / "content"
+PAGES = sorted(CONTENT.glob("*.md"))
+PAGE_IDS = [p.stem for p in PAGES]
+SITE_CONFIG = yaml.safe_load((REPO / "site-config.yml").read_text())
+
+REQUIRED_PAGES = {
+    "index",
+    "what-is-an-iop",
+    "a-week-in-an-iop",
+    "levels-of-care",
+    "is-iop-right-for-me",
+    "therapies",
+    "co-occurring-conditions",
+    "relapse-prevention-and-aftercare",
+    "for-families",
+    "cost-and-insurance",
+    "choosing-a-program",
+    "get-help-now",
+    "glossary",
+    "faq",
+    "about",
+    "self-assessment",
+}
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory):
+    """Every real page as built (rendered HTML of its content), keyed by file stem."""
+    config = _run_mkdocs_build(REPO / "site-config.yml", tmp_path_factory.mktemp("content"), None)
+    pages = config.plugins[PLUGIN_NAME].state.pages
+    return {Path(record.src_path).stem: record for record in pages}
+
+
+def _body(path: Path) -> str:
+    front, errors = parse_front_matter(path.read_text(encoding="utf-8"), path.name)
+    assert not errors, [e.format() for e in errors]
+    return front.body
+
+
+def test_every_page_of_the_issue_exists() -> None:
+    assert set(PAGE_IDS) >= REQUIRED_PAGES
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    listed = set(re.findall(r"([\w-]+)\.md", str(SITE_CONFIG["nav"])))
+    assert set(PAGE_IDS) <= listed
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
+def test_front_matter_has_review_dates_and_sources(path: Path) -> None:
+    front, errors = parse_front_matter(path.read_text(encoding="utf-8"), path.name)
+    assert errors == []
+    meta = front.meta
+    assert meta["reviewed"] < meta["next_review"]
+    assert meta["sources"], "a page without sources cannot be trusted"
+    assert len(meta["description"]) <= 160
+
+
+@pytest.mark.parametrize("stem", PAGE_IDS)
+def test_reading_grade_is_within_the_limit(records, stem: str) -> None:
+    limit = load_site_config(REPO / "site-config.yml").plugin_options()["max_reading_grade"]
+    grade = reading_grade(visible_text(records[stem].html))
+    assert grade <= limit, f"{stem}: grade {grade:.1f} is above {limit}"
+
+
+@pytest.mark.parametrize("stem", [s for s in PAGE_IDS if s != "get-help-now"])
+def test_page_links_to_get_help_now_in_its_own_text(records, stem: str) -> None:
+    assert re.search(r'href="(\.\./)*get-help-now/(#[\w-]+)?"', records[stem].html), stem
+
+
+class _Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: list[int] = []
+        self.images_without_alt = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self.levels.append(int(tag[1]))
+        if tag == "img" and not dict(attrs).get("alt"):
+            self.images_without_alt += 1
+
+
+@pytest.mark.parametrize("stem", PAGE_IDS)
+def test_headings_in_order_and_images_described(records, stem: str) -> None:
+    outline = _Outline()
+    outline.feed(records[stem].html)
+    levels = outline.levels
+    assert levels and levels[0] == 1 and levels.count(1) == 1, f"{stem}: one h1 first"
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, f"{stem}: heading jumps from h{before} to h{after}"
+    assert outline.images_without_alt == 0
+
+
+# Words that stigmatise (content-style.md). "Substance Abuse" is allowed only in the names of
+# agencies and laws, e.g. "Substance Abuse and Mental Health Services Administration".
+STIGMA = re.compile(
+    r"\b(addicts?|alcoholics?|junkies|junkie|abusers?|drunks?|dirty (?:urine|test)|"
+    r"clean (?:urine|test)|"
+    r"(?:substance|drug|alcohol) abuse(?! and Mental Health| Treatment Act))\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("stem", PAGE_IDS)
+def test_person_first_language(records, stem: str) -> None:
+    text = visible_text(records[stem].html)
+    assert STIGMA.findall(text) == []
+
+
+def _program_facts() -> dict[str, str]:
+    """Values from site-config.yml that must only ever reach a page through a variable."""
+    extra = SITE_CONFIG["extra"]
+    facts = {f"organisation.{k}": str(v) for k, v in extra["organisation"].items()}
+    facts["program.name"] = extra["program"]["name"]
+    for key in ("morning_times", "evening_times"):
+        facts[f"program.{key}"] = extra["program"][key]
+    for line, values in extra["crisis"].items():
+        for key in ("call", "text", "tty"):
+            if key in values:
+                facts[f"crisis.{line}.{key}"] = str(values[key])
+    return facts
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
+def test_no_program_fact_or_crisis_number_is_typed_into_a_page(path: Path) -> None:
+    body = _body(path)
+    for variable, value in _program_facts().items():
+        pattern = r"(?<![\w-])" + re.escape(value) + r"(?![\w-])"
+        assert not re.search(pattern, body), (
+            f"{path.name} types {value!r}: use {{{{ {variable} }}}}"
+        )
+    # Other spellings of the helpline that would slip past the exact match above.
+    assert not re.search(r"662-?HELP|435748|800-487-4889", body), path.name
+
+
+def test_no_page_was_reviewed_in_the_future() -> None:
+    for path in PAGES:
+        front, _ = parse_front_matter(path.read_text(encoding="utf-8"), path.name)
+        assert front.meta["reviewed"] <= datetime.date.today(), path.name
+
+
+def test_check_passes_on_the_real_content(capsys) -> None:
+    assert run_cli("check", "--config", str(REPO / "site-config.yml")) == 0
+    out = capsys.readouterr().out
+    for stem in REQUIRED_PAGES:
+        assert f"content/{stem}.md" in out
+
+
+OTHER_ORG = """\
+  organisation:
+    name: Lakeside Health Cooperative
+    phone: (555) 019-8765
+    email: hello@lakeside.example.net
+    address: 9 Harbor Road, Lakeside, ST 11111
+    website: https://lakeside.example.net/
+    office_hours: Every day, 7 a.m. to 7 p.m.
+  program:
+    name: Lakeside Evening Recovery Program
+    days_per_week: 5
+    hours_per_day: 4
+    typical_weeks_min: 6
+    typical_weeks_max: 16
+    morning_option: false
+    evening_option: true
+    evening_times: 5:30 p.m. to 9:30 p.m.
+    languages: [English, Vietnamese]
+    insurance_accepted:
+      - Lakeside Community Health Plan
+    sliding_scale: false
+    telehealth: false
+"""
+
+
+def test_another_organisation_gets_its_own_facts_everywhere(tmp_path: Path) -> None:
+    """The content is reusable: a second site-config.yml changes every program fact."""
+    config = (REPO / "site-config.yml").read_text()
+    start = config.index("  organisation:\n")
+    end = config.index("  # National crisis lines")
+    other = config[:start] + OTHER_ORG + "\n" + config[end:]
+    other = other.replace("docs_dir: content", f"docs_dir: {CONTENT}")
+    other = other.replace("custom_dir: templates", f"custom_dir: {REPO / 'templates'}")
+    (tmp_path / "site-config.yml").write_text(other)
+    out = tmp_path / "site"
+    assert run_cli("build", "--config", str(tmp_path / "site-config.yml"), "--out", str(out)) == 0
+
+    html = {p: p.read_text() for p in out.rglob("*.html")}
+    everything = "\n".join(html.values())
+    for value in (
+        "Lakeside Health Cooperative",
+        "(555) 019-8765",
+        "Lakeside Community Health Plan",
+    ):
+        assert value in everything, value
+    for variable, value in _program_facts().items():
+        if variable.startswith("crisis."):
+            continue
+        assert value not in everything, f"{variable} of the default config leaked: {value!r}"
+    what_is = (out / "what-is-an-iop" / "index.html").read_text()
+    assert "Lakeside Evening Recovery Program" in what_is
+    assert "5 days" in what_is and "4 hours" in what_is
