@@ -234,3 +234,30 @@ def test_check_warns_about_overdue_review_and_hard_reading(make_project, capsys)
     assert "OVERDUE since 2026-02-01" in captured.out
     assert "content/index.md: reading grade" in captured.err
     assert "content/index.md: the review was due 2026-02-01" in captured.err
+
+
+def test_site_config_is_a_plain_mkdocs_config_too(rich_project, tmp_path) -> None:
+    """Nobody maintains a second config: MkDocs' own command builds the same file."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "mkdocs-out"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(rich_project / "site-config.yml"),
+            "-d",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    html = (out / "what-is-an-iop" / "index.html").read_text()
+    assert "Riverside Intensive Outpatient Program meets 3 days a week" in html

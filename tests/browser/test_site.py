@@ -66,3 +66,16 @@ def test_no_horizontal_scrolling_on_a_small_phone(make_page) -> None:
         )
         assert overflow <= 0, f"{path or 'home'} scrolls sideways by {overflow}px at 320px"
         page.close()
+
+
+def test_glossary_term_explains_itself_on_keyboard_focus(make_page) -> None:
+    page = make_page("what-is-an-iop/")
+    term = page.locator("article abbr[tabindex='0']").first
+    title = term.get_attribute("title")
+    assert title, "glossary terms carry their definition"
+    page.keyboard.press("Tab")  # real keyboard focus, so :focus-visible applies
+    term.focus()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(timeout=5_000)
+    assert tooltip.inner_text().strip() == " ".join(title.split())
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-describedby')")
