@@ -1,10 +1,541 @@
-"""Stub: replaced by the self-assessment engine."""
+"""The self-assessment: validation of content/data/assessment.yml and the reference rules engine.
+
+The page runs the same rules in JavaScript (templates/assets/javascripts/assessment.js); this
+engine is the one the tests trust, and the one the two are compared against. Both read the data
+file as it is, so an editor working with a clinician changes questions and rules without
+touching code. Nothing here imports MkDocs.
+
+The rules are deliberately small so that every result can be explained: each rule says "when
+these answers are given, suggest at least this level"; the result is the most intensive level any
+matching rule asks for, and the rules at that level are the reasons shown to the reader.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from generator.errors import SiteError
-from generator.yaml_loader import LoadedYaml
+from generator.schema import Field, validate
+from generator.yaml_loader import KeyPath, LoadedYaml
+
+# ------------------------------------------------------------------------------- the schema
+
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _id_check(value: Any) -> tuple[str, str] | None:
+    if isinstance(value, bool):
+        # YAML 1.1 reads unquoted yes/no/on/off as booleans: the commonest slip in this file.
+        word = "yes" if value else "no"
+        return (
+            f"this id was read as {str(value).lower()}, not as text",
+            f'put it in quotes: "{word}" (YAML reads yes, no, on and off without quotes as '
+            "true or false)",
+        )
+    if not _ID_PATTERN.match(value):
+        return (
+            f"'{value}' is not a valid id",
+            "use lower-case letters, digits, '-' and '_' only, e.g. stepping_down",
+        )
+    return None
+
+
+_ID = Field((str, bool), check=_id_check, doc="a short id, e.g. home")
+_WORDING = Field(
+    dict,
+    keys={
+        "self": Field(str, doc="the wording for a reader asking about themselves ('you')"),
+        "other": Field(str, doc="the wording for a reader asking about someone else ('they')"),
+    },
+    doc="two versions of the text, self and other",
+)
+_WHEN = Field(dict, open=True, keys={}, doc="question id: answer id (or a list of answer ids)")
+
+_OPTION = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "label": Field((str, dict), doc="what the reader sees: text, or self/other wording"),
+        "danger": Field(bool, required=False, doc="true for an answer that needs help now"),
+    },
+)
+_QUESTION = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "dimension": Field(str, doc="one of the ids under `dimensions`"),
+        "text": _WORDING,
+        "hint": Field(dict, required=False, keys=_WORDING.keys),
+        # Checked by hand below, so a missing or empty list gets a message about the question.
+        "options": Field((list, type(None)), required=False, items=_OPTION),
+    },
+)
+_STEP = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "title": _WORDING,
+        "intro": Field(dict, required=False, keys=_WORDING.keys),
+        "questions": Field(list, items=_QUESTION),
+    },
+)
+_LEVEL = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "name": Field(str, doc="the level's name, as the reader sees it"),
+        "link": Field(str, doc="its page and section on the built site, e.g. levels-of-care/#iop"),
+        "summary": _WORDING,
+        "urgent": Field(bool, required=False, doc="show `now` at once, with the crisis lines"),
+        "now": Field(dict, required=False, keys=_WORDING.keys),
+    },
+)
+_RULE = Field(
+    dict,
+    keys={"id": _ID, "when": _WHEN, "level": Field(str), "because": _WORDING},
+)
+_NOTE = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "when": _WHEN,
+        "levels": Field(list, required=False, items=Field(str)),
+        "text": _WORDING,
+    },
+)
+ASSESSMENT = Field(
+    dict,
+    keys={
+        "audience": Field(
+            dict, keys={"legend": Field(str), "self": Field(str), "other": Field(str)}
+        ),
+        "dimensions": Field(dict, open=True, keys={}, doc="dimension id: name"),
+        "levels": Field(list, items=_LEVEL, doc="levels of care, most intensive first"),
+        "steps": Field(list, items=_STEP, doc="the questions, one group per step"),
+        "rules": Field(list, items=_RULE),
+        "notes": Field(list, required=False, items=_NOTE),
+        "ask_a_professional": Field(list, items=_WORDING),
+    },
+)
+
+
+# ------------------------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True)
+class _Question:
+    id: str
+    options: tuple[str, ...]
+    danger: frozenset[str]
+    path: KeyPath
 
 
 def validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
-    return []
+    """Every problem in assessment.yml, each at its line; an empty list when the file is sound."""
+    errors = validate(loaded, ASSESSMENT)
+    if errors:
+        # Cross-references below assume the structure is right; fix that first.
+        return errors
+    data = loaded.data
+    errors.extend(_check_wording_labels(loaded))
+    level_ids = _unique_ids(
+        loaded, "level", [(("levels", i), lv) for i, lv in enumerate(data["levels"])], errors
+    )
+    _unique_ids(loaded, "step", [(("steps", i), s) for i, s in enumerate(data["steps"])], errors)
+    questions = _questions(loaded, errors)
+    dimension_ids = set(data["dimensions"])
+    for question_path, question in _question_items(data):
+        if question["dimension"] not in dimension_ids:
+            errors.append(
+                loaded.error(
+                    (*question_path, "dimension"),
+                    f"question '{question['id']}' names an unknown dimension "
+                    f"'{question['dimension']}'",
+                    f"use one of: {', '.join(sorted(dimension_ids))}",
+                )
+            )
+    levels = {level["id"]: level for level in data["levels"]}
+    for index, level in enumerate(data["levels"]):
+        if level.get("urgent") and "now" not in level:
+            errors.append(
+                loaded.error(
+                    ("levels", index, "urgent"),
+                    f"urgent level '{level['id']}' has no `now` message",
+                    "add `now:` with self and other wording: what to do at once",
+                )
+            )
+    rule_entries = [(("rules", i), rule) for i, rule in enumerate(data["rules"])]
+    note_entries = [(("notes", i), note) for i, note in enumerate(data.get("notes") or [])]
+    # Rules and notes share one namespace: the page finds both by id.
+    _unique_ids(loaded, "rule or note", rule_entries + note_entries, errors)
+    for path, rule in rule_entries:
+        _check_when(loaded, path, rule["when"], questions, errors)
+        if rule["level"] not in level_ids:
+            errors.append(_unknown_level(loaded, (*path, "level"), rule["level"], level_ids))
+    for path, note in note_entries:
+        _check_when(loaded, path, note["when"], questions, errors)
+        for index, level_id in enumerate(note.get("levels") or []):
+            if level_id not in level_ids:
+                errors.append(_unknown_level(loaded, (*path, "levels", index), level_id, level_ids))
+    if errors:
+        return errors
+    errors.extend(_check_danger(loaded, questions, levels))
+    errors.extend(_check_reachable(loaded, questions))
+    return errors
+
+
+def _question_items(data: Mapping[str, Any]) -> Iterable[tuple[KeyPath, dict]]:
+    for step_index, step in enumerate(data["steps"]):
+        for index, question in enumerate(step["questions"]):
+            yield ("steps", step_index, "questions", index), question
+
+
+def _unique_ids(
+    loaded: LoadedYaml, kind: str, entries: list[tuple[KeyPath, dict]], errors: list[SiteError]
+) -> list[str]:
+    """Report each repeated id at its second use, naming the line of the first."""
+    first_path: dict[str, KeyPath] = {}
+    for path, entry in entries:
+        entry_id = entry["id"]
+        if entry_id in first_path:
+            errors.append(
+                loaded.error(
+                    (*path, "id"),
+                    f"duplicate {kind} id '{entry_id}' (first used on line "
+                    f"{loaded.line_of((*first_path[entry_id], 'id'))})",
+                    "give each one its own id",
+                )
+            )
+        else:
+            first_path[entry_id] = path
+    return list(first_path)
+
+
+def _questions(loaded: LoadedYaml, errors: list[SiteError]) -> dict[str, _Question]:
+    questions: dict[str, _Question] = {}
+    entries = list(_question_items(loaded.data))
+    _unique_ids(loaded, "question", entries, errors)
+    for path, question in entries:
+        options = question.get("options") or []
+        if len(options) < 2:
+            at = (*path, "options") if "options" in question else (*path, "id")
+            problem = "has no options" if not options else "has only one option"
+            errors.append(
+                loaded.error(
+                    at,
+                    f"question '{question['id']}' {problem}",
+                    "give it at least two options, each with an id and a label",
+                )
+            )
+        option_entries = [((*path, "options", i), option) for i, option in enumerate(options)]
+        option_ids = _unique_ids(
+            loaded, f"answer (in question '{question['id']}')", option_entries, errors
+        )
+        danger = frozenset(option["id"] for option in options if option.get("danger"))
+        questions.setdefault(
+            question["id"], _Question(question["id"], tuple(option_ids), danger, path)
+        )
+    return questions
+
+
+def _check_wording_labels(loaded: LoadedYaml) -> list[SiteError]:
+    errors: list[SiteError] = []
+    for path, question in _question_items(loaded.data):
+        for index, option in enumerate(question.get("options") or []):
+            if isinstance(option["label"], dict):
+                errors.extend(validate(loaded, _WORDING, (*path, "options", index, "label")))
+    return errors
+
+
+def _answers_in(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _check_when(
+    loaded: LoadedYaml,
+    path: KeyPath,
+    when: dict,
+    questions: Mapping[str, _Question],
+    errors: list[SiteError],
+) -> None:
+    owner = path[0][:-1]  # "rules" -> "rule", "notes" -> "note"
+    if not when:
+        errors.append(
+            loaded.error(
+                (*path, "when"),
+                f"{owner} has an empty `when`",
+                "name at least one question and its answer, e.g. when: {home: unsafe}",
+            )
+        )
+    for question_id, value in when.items():
+        at = (*path, "when", question_id)
+        question = questions.get(question_id)
+        if question is None:
+            errors.append(
+                loaded.error(
+                    at,
+                    f"{owner} names an unknown question '{question_id}'",
+                    f"use one of the question ids: {', '.join(questions)}",
+                )
+            )
+            continue
+        answers = _answers_in(value)
+        if not answers:
+            errors.append(
+                loaded.error(at, f"no answer given for question '{question_id}'", "list one")
+            )
+        for answer in answers:
+            if isinstance(answer, bool):
+                word = "yes" if answer else "no"
+                errors.append(
+                    loaded.error(
+                        at,
+                        f"the answer for '{question_id}' was read as {str(answer).lower()}, "
+                        "not as text",
+                        f'put it in quotes: "{word}" (YAML reads yes and no without quotes as '
+                        "true and false)",
+                    )
+                )
+            elif answer not in question.options:
+                errors.append(
+                    loaded.error(
+                        at,
+                        f"{owner} names an unknown answer '{answer}' for question '{question_id}'",
+                        f"use one of its answers: {', '.join(question.options)}",
+                    )
+                )
+
+
+def _unknown_level(
+    loaded: LoadedYaml, at: KeyPath, level_id: Any, level_ids: list[str]
+) -> SiteError:
+    return loaded.error(
+        at, f"unknown level '{level_id}'", f"use one of the level ids: {', '.join(level_ids)}"
+    )
+
+
+def _check_danger(
+    loaded: LoadedYaml, questions: Mapping[str, _Question], levels: Mapping[str, dict]
+) -> list[SiteError]:
+    """Danger answers come first and always lead to an urgent level, whatever else is said."""
+    errors: list[SiteError] = []
+    urgent_rules = [rule for rule in loaded.data["rules"] if levels[rule["level"]].get("urgent")]
+    seen_safe_question = None
+    for question in questions.values():
+        if not question.danger:
+            seen_safe_question = seen_safe_question or question
+            continue
+        if seen_safe_question is not None:
+            errors.append(
+                loaded.error(
+                    (*question.path, "id"),
+                    f"question '{question.id}' has danger answers but comes after "
+                    f"'{seen_safe_question.id}', which has none",
+                    "move the danger questions to the start: they must be asked first",
+                )
+            )
+        for answer in sorted(question.danger):
+            # Only a rule that needs nothing but this answer fires whatever else is answered.
+            covered = any(
+                list(rule["when"]) == [question.id]
+                and answer in _answers_in(rule["when"][question.id])
+                for rule in urgent_rules
+            )
+            if not covered:
+                index = question.options.index(answer)
+                errors.append(
+                    loaded.error(
+                        (*question.path, "options", index, "danger"),
+                        f"danger answer '{answer}' to '{question.id}' does not by itself lead "
+                        "to an urgent level",
+                        f'add a rule `when: {{{question.id}: "{answer}"}}` with an urgent '
+                        "level (crisis or withdrawal)",
+                    )
+                )
+    return errors
+
+
+def _check_reachable(loaded: LoadedYaml, questions: Mapping[str, _Question]) -> list[SiteError]:
+    """Each level must be the result of at least one combination of answers.
+
+    A level is reached when one of its rules matches and no rule of a more intensive level
+    does (the last level: when no more intensive rule matches). That is a small satisfiability
+    question per rule, answered by a search over only the questions the competing rules name,
+    with answers that no rule tells apart merged, so it stays fast as the file grows.
+    """
+    errors: list[SiteError] = []
+    domains = {question_id: frozenset(q.options) for question_id, q in questions.items()}
+    compiled = [(rule["level"], _conditions(rule["when"])) for rule in loaded.data["rules"]]
+    level_ids = [level["id"] for level in loaded.data["levels"]]
+    for rank, level_id in enumerate(level_ids):
+        higher = [conds for lvl, conds in compiled if level_ids.index(lvl) < rank]
+        own = [conds for lvl, conds in compiled if lvl == level_id]
+        if rank == len(level_ids) - 1:
+            own = [{}]  # the last level is the result when no more intensive rule matches
+        if any(_can_avoid(domains, conds, higher) for conds in own):
+            continue
+        if own and own != [{}]:
+            fix = (
+                "every answer that leads here also leads to a more intensive level: check the "
+                "rules above it"
+            )
+        elif own:
+            fix = "some rule of a more intensive level matches every combination of answers"
+        else:
+            fix = f"add a rule with `level: {level_id}`, or remove the level"
+        errors.append(
+            loaded.error(
+                ("levels", rank, "id"),
+                f"level '{level_id}' can never be the result: no combination of answers leads "
+                "to it",
+                fix,
+            )
+        )
+    return errors
+
+
+def _conditions(when: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    return {question_id: frozenset(_answers_in(value)) for question_id, value in when.items()}
+
+
+def _can_avoid(
+    domains: Mapping[str, frozenset[str]],
+    required: Mapping[str, frozenset[str]],
+    avoid: list[dict[str, frozenset[str]]],
+) -> bool:
+    """Is there a full set of answers that matches ``required`` but none of ``avoid``?"""
+    allowed = {q: domains[q] & required.get(q, domains[q]) for q in domains}
+    if any(not answers for answers in allowed.values()):
+        return False
+    # A rule that cannot match under `allowed` needs no attention; one that cannot fail is fatal.
+    live = []
+    for conds in avoid:
+        if any(not (allowed[q] & answers) for q, answers in conds.items()):
+            continue
+        if all(allowed[q] <= answers for q, answers in conds.items()):
+            return False
+        live.append(conds)
+    names = sorted({q for conds in live for q in conds})
+    # Answers that every live rule treats alike are interchangeable: try one of each kind.
+    choices = []
+    for q in names:
+        kinds: dict[tuple[bool, ...], str] = {}
+        for answer in sorted(allowed[q]):
+            signature = tuple(answer in conds.get(q, ()) for conds in live)
+            kinds.setdefault(signature, answer)
+        choices.append(list(kinds.values()))
+    return _search(names, choices, live, {})
+
+
+def _search(
+    names: list[str],
+    choices: list[list[str]],
+    live: list[dict[str, frozenset[str]]],
+    chosen: dict[str, str],
+) -> bool:
+    depth = len(chosen)
+    if depth == len(names):
+        return True
+    question = names[depth]
+    for answer in choices[depth]:
+        chosen[question] = answer
+        matched = any(
+            all(q in chosen and chosen[q] in answers for q, answers in conds.items())
+            for conds in live
+        )
+        if not matched and _search(names, choices, live, chosen):
+            del chosen[question]
+            return True
+        del chosen[question]
+    return False
+
+
+# ------------------------------------------------------------------------------- the engine
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    """What the reader is shown, as ids into the data file (the page supplies the wording).
+
+    ``reasons`` are the rules that decided the level, ``also`` the other matching rules that ask
+    for more than the least intensive level, ``notes`` the practical notes that apply, and
+    ``alerts`` the urgent levels any matching rule reached (shown at once, even mid-way).
+    """
+
+    level: str
+    reasons: tuple[str, ...]
+    also: tuple[str, ...]
+    notes: tuple[str, ...]
+    alerts: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "reasons": list(self.reasons),
+            "also": list(self.also),
+            "notes": list(self.notes),
+            "alerts": list(self.alerts),
+        }
+
+
+class RuleEngine:
+    """The rules of one data file, prepared once so that evaluating many answer sets is cheap."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.level_ids = [level["id"] for level in data["levels"]]
+        rank = {level_id: index for index, level_id in enumerate(self.level_ids)}
+        urgent = {level["id"] for level in data["levels"] if level.get("urgent")}
+        self.urgent_ranks = sorted(rank[level_id] for level_id in urgent)
+        self.rules = [
+            (rule["id"], rank[rule["level"]], tuple(_conditions(rule["when"]).items()))
+            for rule in data["rules"]
+        ]
+        self.notes = [
+            (
+                note["id"],
+                None if note.get("levels") is None else frozenset(note["levels"]),
+                tuple(_conditions(note["when"]).items()),
+            )
+            for note in data.get("notes") or []
+        ]
+
+    def evaluate(self, answers: Mapping[str, str]) -> AssessmentResult:
+        """The result for ``answers`` (question id: answer id); unanswered questions match no
+        rule, so the page can show urgent help while the reader is still answering."""
+        lowest = len(self.level_ids) - 1
+        matched = [
+            (rule_id, rank)
+            for rule_id, rank, conds in self.rules
+            if all(answers.get(q) in accepted for q, accepted in conds)
+        ]
+        best = min((rank for _, rank in matched), default=lowest)
+        level = self.level_ids[best]
+        reached = {rank for _, rank in matched}
+        return AssessmentResult(
+            level=level,
+            reasons=tuple(rule_id for rule_id, rank in matched if rank == best),
+            also=tuple(rule_id for rule_id, rank in matched if best < rank < lowest),
+            notes=tuple(
+                note_id
+                for note_id, levels, conds in self.notes
+                if (levels is None or level in levels)
+                and all(answers.get(q) in accepted for q, accepted in conds)
+            ),
+            alerts=tuple(self.level_ids[rank] for rank in self.urgent_ranks if rank in reached),
+        )
+
+
+def evaluate(data: Mapping[str, Any], answers: Mapping[str, str]) -> AssessmentResult:
+    """The reference result for one set of answers (see ``RuleEngine`` to evaluate many)."""
+    return RuleEngine(data).evaluate(answers)
+
+
+def question_options(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every question id with its answer ids, in page order and from least to most risk."""
+    return {
+        question["id"]: [option["id"] for option in question["options"]]
+        for _, question in _question_items(data)
+    }

@@ -29,6 +29,7 @@ from generator.front_matter import parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
 from generator.links import explain_link_warning
 from generator.page_rendering import (
+    THEME_TEMPLATE_CACHE,
     make_page_environment,
     page_context,
     render_page_markdown,
@@ -255,6 +256,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             raise PluginError(SiteErrors(self.state.errors).format())
         env.globals["data"] = self.state.data.values
         env.filters["tel"] = tel_href
+        env.bytecode_cache = THEME_TEMPLATE_CACHE
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -33,8 +33,19 @@ def _construct_tagged(loader: _Loader, tag_suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)
 
 
-_Loader.add_multi_constructor("!", _construct_tagged)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+# libyaml's parser (when PyYAML was built with it) reads front matter several times faster than
+# the pure-Python one; it produces the same nodes and marks. Errors are reported by re-reading
+# with the pure-Python loader, so messages are the same whichever parser is installed.
+_FastLoader: type = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """The same loader on libyaml's parser, for documents that parse without error."""
+
+
+for _loader_class in {_Loader, _FastLoader}:
+    _loader_class.add_multi_constructor("!", _construct_tagged)
+    _loader_class.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
 
 
 @dataclass
@@ -94,6 +105,17 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
 
     ``line_offset`` shifts reported lines, for YAML that sits inside a larger file (front matter).
     """
+    if _FastLoader is not _Loader:
+        fast = _FastLoader(text)
+        try:
+            node = fast.get_single_node()
+            data = fast.construct_document(node) if node is not None else None
+        except yaml.YAMLError:
+            pass  # read it again below, for the pure-Python parser's located message
+        else:
+            return _loaded(node, data, path, line_offset)
+        finally:
+            fast.dispose()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -129,6 +151,10 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
         ) from None
     finally:
         loader.dispose()
+    return _loaded(node, data, path, line_offset)
+
+
+def _loaded(node: yaml.Node | None, data: Any, path: str, line_offset: int) -> LoadedYaml:
     lines: dict[KeyPath, int] = {}
     if node is not None:
         lines[()] = node.start_mark.line + 1

@@ -114,6 +114,11 @@ def test_glossary_abbreviations() -> None:
     assert make_abbreviations_focusable('<abbr title="x">A</abbr>') == (
         '<abbr tabindex="0" title="x">A</abbr>'
     )
+    # Inside a link the link takes focus: a focusable abbr there would be invalid HTML.
+    linked = '<a href="p/"><abbr title="x">A</abbr></a> <abbr title="x">A</abbr>'
+    assert make_abbreviations_focusable(linked) == (
+        '<a href="p/"><abbr title="x">A</abbr></a> <abbr tabindex="0" title="x">A</abbr>'
+    )
 
 
 def test_visible_text_ends_sentences_at_blocks_and_skips_code() -> None:

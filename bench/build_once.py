@@ -1,0 +1,57 @@
+"""One timed build in a fresh process: ``python -m bench.build_once ours|bare CONFIG OUT``.
+
+Each build runs in its own interpreter so peak memory (RSS) belongs to that build alone and no
+cache carries over from the previous one. Both sides import the same MkDocs modules before the
+clock starts, then time exactly what their command does: ``iop-guide build`` (validation, our
+plugin, strict mode, the atomic swap) against ``mkdocs build``. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _build_ours(config: Path, out: Path) -> None:
+    from generator import cli
+
+    if cli.main(["build", "--config", str(config), "--out", str(out)]) != 0:
+        raise SystemExit(f"iop-guide build failed for {config}")
+
+
+def _build_bare(config: Path, out: Path) -> None:
+    # What `mkdocs build -f CONFIG -d OUT` does, without its command-line wrapper.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    loaded = load_config(str(config), site_dir=str(out))
+    loaded.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(loaded)
+    finally:
+        loaded.plugins.on_shutdown()
+
+
+def main(argv: list[str]) -> int:
+    side, config, out = argv[0], Path(argv[1]).resolve(), Path(argv[2]).resolve()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # Both sides pay for these imports before the clock starts; neither logs page by page.
+    import mkdocs.commands.build
+    import mkdocs.config  # noqa: F401
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    (_build_ours if side == "ours" else _build_bare)(config, out)
+    seconds = time.perf_counter() - started
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
+    print(json.dumps({"side": side, "seconds": seconds, "peak_rss_bytes": peak_rss}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,601 @@
+"""The benchmarks: ``.venv/bin/python -m bench.run`` (from the repository root).
+
+Steps (``--steps`` picks some; all by default):
+
+  overhead    the real site: ``iop-guide build`` against bare MkDocs + Material, alternating
+  scaling     synthetic sites of 100, 1,000 and 5,000 pages, ours and bare, alternating
+  serve       save a page in ``iop-guide serve`` until the rebuilt page is served
+  weight      bytes a first view transfers in Chromium from a gzip-compressing static server
+  lighthouse  Lighthouse (mobile preset) on the same pages, same server
+  html        the W3C Nu checker on every page of the real site
+
+Until ``content/index.md`` exists, the real-site steps measure a stand-in: the real
+site-config.yml, navigation and templates with a synthetic page for each navigation entry.
+
+Machines are noisy, so every figure is a median of several runs and every ratio compares runs
+made in the same invocation, alternating the two sides. Results go to ``bench/results/*.json``
+and into the table between the markers in ``BENCHMARKS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.gzip_server import COMPRESSED_TYPES, GzipServer
+from bench.synthetic import make_bare_project, make_standin_project, make_synthetic_project
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "bench" / "work"
+RESULTS = REPO / "bench" / "results"
+BENCHMARKS_MD = REPO / "BENCHMARKS.md"
+PYTHON = sys.executable
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LIGHTHOUSE = REPO / "bench" / "node_modules" / ".bin" / "lighthouse"
+
+# The pages whose first view is weighed and audited, by source file: home, levels of care and the
+# self-assessment (measured only when the page exists).
+PAGES = {
+    "home": "index.md",
+    "levels-of-care": "levels-of-care.md",
+    "self-assessment": "self-assessment.md",
+}
+SCALING_RUNS = {100: 5, 1000: 5, 5000: 3}
+TARGETS = {
+    "overhead_ratio": 1.15,
+    "scaling_ratio": 1.15,
+    "linearity_5000_over_100": 55,
+    "peak_rss_5000_bytes": 1024**3,
+    "serve_rebuild_seconds": 1.0,
+    "first_view_bytes": 150 * 1024,
+    "lighthouse": {"accessibility": 100, "best-practices": 100, "seo": 100, "performance": 95},
+    "html_errors": 0,
+}
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------- builds
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    return sum(path.stat().st_size for path in files), len(files)
+
+
+def timed_build(side: str, config: Path, out: Path) -> dict[str, Any]:
+    """One build in a fresh interpreter (see bench/build_once.py)."""
+    if out.exists():
+        shutil.rmtree(out)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.build_once", side, str(config), str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    process_seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{side} build of {config} failed:\n{result.stderr[-3000:]}")
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    measured["process_seconds"] = process_seconds
+    return measured
+
+
+def compare_builds(ours: Path, bare: Path, runs: int, label: str) -> dict[str, Any]:
+    """Alternate ours and bare ``runs`` times each (swapping who goes first) and summarise."""
+    samples: dict[str, list[dict[str, Any]]] = {"ours": [], "bare": []}
+    outputs = {"ours": WORK / "out" / f"{label}-ours", "bare": WORK / "out" / f"{label}-bare"}
+    configs = {"ours": ours, "bare": bare}
+    for run in range(runs):
+        order = ("ours", "bare") if run % 2 == 0 else ("bare", "ours")
+        for side in order:
+            samples[side].append(timed_build(side, configs[side], outputs[side]))
+        log(
+            f"  {label} run {run + 1}/{runs}: ours {samples['ours'][-1]['seconds']:.2f} s, "
+            f"bare {samples['bare'][-1]['seconds']:.2f} s"
+        )
+    summary: dict[str, Any] = {"runs": runs}
+    for side in ("ours", "bare"):
+        seconds = [sample["seconds"] for sample in samples[side]]
+        size, files = folder_size(outputs[side])
+        html_pages = sum(1 for _ in outputs[side].rglob("*.html"))
+        summary[side] = {
+            "seconds": seconds,
+            "median_seconds": statistics.median(seconds),
+            "median_process_seconds": statistics.median(
+                s["process_seconds"] for s in samples[side]
+            ),
+            "peak_rss_bytes": max(sample["peak_rss_bytes"] for sample in samples[side]),
+            "output_bytes": size,
+            "output_files": files,
+            "html_pages": html_pages,
+        }
+        shutil.rmtree(outputs[side])
+    summary["ratio"] = summary["ours"]["median_seconds"] / summary["bare"]["median_seconds"]
+    summary["ratio_of_pairs_median"] = statistics.median(
+        o["seconds"] / b["seconds"] for o, b in zip(samples["ours"], samples["bare"], strict=True)
+    )
+    return summary
+
+
+def step_overhead(args: argparse.Namespace) -> dict[str, Any]:
+    config = args.site.resolve()
+    bare = make_bare_project(config, WORK / "real-bare")
+    result = compare_builds(config, bare, args.runs, "real")
+    result["pages"] = result["ours"]["html_pages"]
+    result["target_ratio"] = TARGETS["overhead_ratio"]
+    result["met"] = result["ratio"] <= TARGETS["overhead_ratio"]
+    return result
+
+
+def step_scaling(args: argparse.Namespace) -> dict[str, Any]:
+    sizes: dict[str, Any] = {}
+    for pages, runs in SCALING_RUNS.items():
+        if pages > args.max_pages:
+            continue
+        log(f"  generating {pages} pages")
+        ours = make_synthetic_project(WORK / f"synthetic-{pages}", pages)
+        bare = make_bare_project(ours, WORK / f"synthetic-{pages}-bare")
+        result = compare_builds(ours, bare, min(runs, args.runs), f"synthetic-{pages}")
+        for side in ("ours", "bare"):
+            result[side]["ms_per_page"] = 1000 * result[side]["median_seconds"] / pages
+        sizes[str(pages)] = result
+        shutil.rmtree(WORK / f"synthetic-{pages}")
+        shutil.rmtree(WORK / f"synthetic-{pages}-bare")
+    summary: dict[str, Any] = {"sizes": sizes, "targets": {}}
+    if "100" in sizes and "5000" in sizes:
+        for side in ("ours", "bare"):
+            summary[f"linearity_{side}"] = (
+                sizes["5000"][side]["median_seconds"] / sizes["100"][side]["median_seconds"]
+            )
+    met = all(size["ratio"] <= TARGETS["scaling_ratio"] for size in sizes.values())
+    summary["targets"]["ratio_at_every_size"] = met
+    if "linearity_ours" in summary:
+        summary["targets"]["linear"] = (
+            summary["linearity_ours"] <= TARGETS["linearity_5000_over_100"]
+        )
+        summary["targets"]["memory"] = (
+            sizes["5000"]["ours"]["peak_rss_bytes"] < TARGETS["peak_rss_5000_bytes"]
+        )
+    return summary
+
+
+# ----------------------------------------------------------------------------------- serve
+
+
+def _copy_project(config: Path, folder: Path) -> Path:
+    """A copy of the project to edit, so the real content is never touched."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    root = config.resolve().parent
+    folder.mkdir(parents=True)
+    for name in ("content", "templates"):
+        shutil.copytree(root / name, folder / name)
+    shutil.copyfile(config, folder / config.name)
+    return folder / config.name
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str, limit: float = 60, interval: float = 0.01) -> float:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if text in _fetch(url):
+            return time.monotonic()
+        time.sleep(interval)
+    raise RuntimeError(f"{text!r} never appeared at {url}")
+
+
+def step_serve(args: argparse.Namespace) -> dict[str, Any]:
+    config = _copy_project(args.site, WORK / "serve-project")
+    page = config.parent / "content" / PAGES["levels-of-care"]
+    if not page.is_file():
+        page = config.parent / "content" / PAGES["home"]
+    url_path = "" if page.name == "index.md" else page.stem + "/"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/{url_path}"
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--config",
+            str(config),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=REPO,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seconds: list[float] = []
+    try:
+        _wait_for(url, "</html>", interval=0.1)
+        original = page.read_text(encoding="utf-8")
+        for _ in range(args.serve_runs):
+            marker = f"Benchmark marker {uuid.uuid4().hex}"
+            time.sleep(1.0)  # let the previous rebuild and its file events settle
+            started = time.monotonic()
+            page.write_text(original + f"\n{marker}\n", encoding="utf-8")
+            seconds.append(_wait_for(url, marker) - started)
+            log(f"  rebuild served after {seconds[-1]:.2f} s")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    return {
+        "page": page.name,
+        "seconds": seconds,
+        "median_seconds": statistics.median(seconds),
+        "target_seconds": TARGETS["serve_rebuild_seconds"],
+        "met": statistics.median(seconds) < TARGETS["serve_rebuild_seconds"],
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ----------------------------------------------------------------------- the real built site
+
+
+def build_real_site(args: argparse.Namespace) -> Path:
+    out = WORK / "real-site"
+    if not args._built:
+        from generator import cli
+
+        if cli.main(["build", "--config", str(args.site), "--out", str(out)]) != 0:
+            raise RuntimeError("the real site does not build: run `iop-guide check`")
+        args._built = True
+    return out
+
+
+def measured_pages(args: argparse.Namespace) -> dict[str, str]:
+    """URL paths of the pages to weigh and audit, for those whose source exists."""
+    docs = args.site.resolve().parent / "content"
+    pages = {}
+    for name, source in PAGES.items():
+        if (docs / source).is_file():
+            pages[name] = "" if source == "index.md" else source.removesuffix(".md") + "/"
+    return pages
+
+
+def _category(resource_type: str, url: str) -> str:
+    path = url.split("?")[0]
+    if resource_type == "document":
+        return "html"
+    if resource_type == "stylesheet" or path.endswith(".css"):
+        return "css"
+    if resource_type == "script" or path.endswith(".js"):
+        return "js"
+    if resource_type == "font" or path.endswith((".woff", ".woff2", ".ttf")):
+        return "fonts"
+    if resource_type == "image" or path.endswith((".svg", ".png", ".jpg", ".webp", ".ico")):
+        return "images"
+    return "other"
+
+
+def _served_size(site: Path, path: str) -> int:
+    """What the gzip server sends for ``path``: Chromium reports no body size for a worker's
+    script, so it is taken from the file, compressed as the server compresses it."""
+    import gzip
+    import mimetypes
+
+    file = site / path.split("?")[0]
+    if file.is_dir():
+        file = file / "index.html"
+    if not file.is_file():
+        return 0
+    data = file.read_bytes()
+    content_type = mimetypes.guess_type(file.name)[0] or ""
+    if content_type.startswith(COMPRESSED_TYPES):
+        return len(gzip.compress(data, 6, mtime=0))
+    return len(data)
+
+
+def step_weight(args: argparse.Namespace) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    site = build_real_site(args)
+    pages: dict[str, Any] = {}
+    with GzipServer(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for name, path in measured_pages(args).items():
+            context = browser.new_context(viewport={"width": 412, "height": 823})
+            page = context.new_page()
+            requests: list[Any] = []
+            page.on("requestfinished", lambda request, seen=requests: seen.append(request))
+            page.goto(base + path, wait_until="networkidle")
+            page.wait_for_timeout(500)  # the search worker fetches its index after load
+            split = dict.fromkeys(("html", "css", "js", "fonts", "images", "other"), 0)
+            files = []
+            for request in requests:
+                sizes = request.sizes()
+                body = sizes["responseBodySize"] or _served_size(site, request.url[len(base) :])
+                transferred = body + sizes["responseHeadersSize"]
+                category = _category(request.resource_type, request.url)
+                split[category] += transferred
+                files.append(
+                    {
+                        "url": request.url.removeprefix(base),
+                        "category": category,
+                        "bytes": transferred,
+                    }
+                )
+            total = sum(split.values())
+            pages[name] = {
+                "path": "/" + path,
+                "bytes": split,
+                "total_bytes": total,
+                "requests": files,
+                "met": total <= TARGETS["first_view_bytes"],
+            }
+            context.close()
+        browser.close()
+    index = site / "search" / "search_index.json"
+    import gzip
+
+    raw = index.read_bytes()
+    return {
+        "pages": pages,
+        "missing_pages": [name for name in PAGES if name not in pages],
+        "search_index": {"bytes": len(raw), "gzip_bytes": len(gzip.compress(raw, 6, mtime=0))},
+        "target_bytes": TARGETS["first_view_bytes"],
+        "met": all(page["met"] for page in pages.values()),
+    }
+
+
+def step_lighthouse(args: argparse.Namespace) -> dict[str, Any]:
+    site = build_real_site(args)
+    reports = WORK / "lighthouse"
+    reports.mkdir(parents=True, exist_ok=True)
+    pages: dict[str, Any] = {}
+    with GzipServer(site) as base:
+        for name, path in measured_pages(args).items():
+            runs = []
+            for run in range(args.lighthouse_runs):
+                report_path = reports / f"{name}-{run}.json"
+                subprocess.run(
+                    [
+                        str(LIGHTHOUSE),
+                        base + path,
+                        "--quiet",
+                        f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+                        "--output=json",
+                        f"--output-path={report_path}",
+                        "--only-categories=performance,accessibility,best-practices,seo",
+                    ],
+                    env={**os.environ, "CHROME_PATH": CHROMIUM},
+                    check=True,
+                    capture_output=True,
+                )
+                runs.append(json.loads(report_path.read_text()))
+            scores = {
+                category: statistics.median(
+                    round(100 * report["categories"][category]["score"]) for report in runs
+                )
+                for category in ("performance", "accessibility", "best-practices", "seo")
+            }
+            last = runs[-1]
+            failing = sorted(
+                {
+                    audit_id
+                    for category in last["categories"].values()
+                    for ref in category["auditRefs"]
+                    if ref["weight"] > 0
+                    and (audit_id := ref["id"]) in last["audits"]
+                    and last["audits"][audit_id]["score"] is not None
+                    and last["audits"][audit_id]["score"] < 1
+                }
+            )
+            metrics = {
+                key: statistics.median(report["audits"][key]["numericValue"] for report in runs)
+                for key in (
+                    "first-contentful-paint",
+                    "largest-contentful-paint",
+                    "total-blocking-time",
+                    "cumulative-layout-shift",
+                    "speed-index",
+                )
+            }
+            met = all(scores[key] >= target for key, target in TARGETS["lighthouse"].items())
+            pages[name] = {
+                "path": "/" + path,
+                "scores": scores,
+                "metrics": metrics,
+                "audits_below_full_score": failing,
+                "lighthouse_version": last["lighthouseVersion"],
+                "met": met,
+            }
+            log(f"  {name}: {scores}")
+    return {
+        "runs": args.lighthouse_runs,
+        "preset": "mobile (Lighthouse default: emulated Moto G Power, slow 4G)",
+        "pages": pages,
+        "missing_pages": [name for name in PAGES if name not in pages],
+        "met": all(page["met"] for page in pages.values()),
+    }
+
+
+def step_html(args: argparse.Namespace) -> dict[str, Any]:
+    from tests.test_html_valid import nu_messages, split_allowed
+
+    site = build_real_site(args)
+    messages = nu_messages(site)
+    errors = [message for message in messages if message["type"] == "error"]
+    unexpected, allowed = split_allowed(errors)
+    pages = sorted(str(path.relative_to(site)) for path in site.rglob("*.html"))
+    return {
+        "pages_checked": len(pages),
+        "errors": len(errors),
+        "errors_not_allowed": unexpected,
+        "errors_allowed_from_material": len(allowed),
+        "warnings": len([m for m in messages if m["type"] != "error"]),
+        "met": not unexpected,
+    }
+
+
+# --------------------------------------------------------------------------------- reporting
+
+
+def _version(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    except OSError:
+        return "not installed"
+    return (
+        (result.stdout or result.stderr).strip().splitlines()[0] if result.returncode == 0 else "?"
+    )
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    memory = 0
+    cpu = platform.processor()
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_bytes": memory,
+        "os": _version(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "python": platform.python_version(),
+        "packages": {
+            name: version(name)
+            for name in (
+                "mkdocs",
+                "mkdocs-material",
+                "pymdown-extensions",
+                "Markdown",
+                "Jinja2",
+                "PyYAML",
+                "playwright",
+            )
+        },
+        "chromium": _version([CHROMIUM, "--version"]),
+        "java": _version(["java", "-version"]),
+        "node": _version(["node", "--version"]),
+        "lighthouse": _version([str(LIGHTHOUSE), "--version"]),
+        "vnu": _version(["java", "-jar", str(VNU_JAR), "--version"]),
+    }
+
+
+STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "overhead": step_overhead,
+    "scaling": step_scaling,
+    "serve": step_serve,
+    "weight": step_weight,
+    "lighthouse": step_lighthouse,
+    "html": step_html,
+}
+
+
+def _ensure_node_packages(steps: list[str]) -> None:
+    if "html" in steps and not VNU_JAR.is_file():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=REPO, check=True)
+    if "lighthouse" in steps and not LIGHTHOUSE.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=REPO / "bench", check=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--steps", default=",".join(STEPS), help="comma-separated, default all")
+    parser.add_argument("--site", type=Path, default=REPO / "site-config.yml")
+    parser.add_argument("--runs", type=int, default=5, help="alternating build runs (default 5)")
+    parser.add_argument("--max-pages", type=int, default=5000, help="largest synthetic site")
+    parser.add_argument("--serve-runs", type=int, default=7)
+    parser.add_argument("--lighthouse-runs", type=int, default=3)
+    parser.add_argument("--no-markdown", action="store_true", help="do not update BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    args._built = False
+    args.site = args.site.resolve()
+    args.site_kind = "real"
+    if not (args.site.parent / "content" / PAGES["home"]).is_file():
+        # The content is written in parallel with the generator; until it exists, the real
+        # site-config.yml, templates and navigation are measured with synthetic pages.
+        log("the real content is missing: measuring a stand-in (real config, synthetic pages)")
+        args.site = make_standin_project(WORK / "standin")
+        args.site_kind = "stand-in: real site-config.yml, nav and templates; synthetic pages"
+    steps = [step.strip() for step in args.steps.split(",") if step.strip()]
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    _ensure_node_packages(steps)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    (RESULTS / "machine.json").write_text(json.dumps(machine(), indent=2) + "\n")
+    for step in steps:
+        log(f"{step} ...")
+        step_started = time.monotonic()
+        result = STEPS[step](args)
+        result["measured_on"] = datetime.date.today().isoformat()
+        if step not in ("scaling",):
+            result["site"] = args.site_kind
+        result["step_seconds"] = round(time.monotonic() - step_started, 1)
+        (RESULTS / f"{step}.json").write_text(json.dumps(result, indent=2) + "\n")
+        log(f"{step}: done in {result['step_seconds']} s")
+    if not args.no_markdown:
+        from bench.report import update_benchmarks_md
+
+        update_benchmarks_md(RESULTS, BENCHMARKS_MD)
+    log(f"all done in {time.monotonic() - started:.0f} s; results in {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,583 @@
+"""The self-assessment's data file and reference engine: a broken assessment.yml is rejected with
+its file and line, and the real rules keep their safety promises for every combination of answers.
+
+Every case edits a copy of the real content/data/assessment.yml, so the tests follow the file as
+editors change it; expected lines are found in the edited text, never typed as numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.assessment import RuleEngine, evaluate, question_options, validate_assessment
+from generator.yaml_loader import load_yaml_text
+from tests.conftest import REPO
+
+SHOWN_PATH = "content/data/assessment.yml"
+REAL_TEXT = (REPO / SHOWN_PATH).read_text(encoding="utf-8")
+DATA = yaml.safe_load(REAL_TEXT)
+OPTIONS = question_options(DATA)
+LEVELS = [level["id"] for level in DATA["levels"]]
+URGENT = {level["id"] for level in DATA["levels"] if level.get("urgent")}
+
+
+def edited(*replacements: tuple[str, str]) -> str:
+    """The real file with each ``old`` replaced by ``new``; each must occur exactly once."""
+    text = REAL_TEXT
+    for old, new in replacements:
+        assert text.count(old) == 1, f"the test's anchor {old!r} is not unique in {SHOWN_PATH}"
+        text = text.replace(old, new)
+    return text
+
+
+def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
+    """1-based line of the ``occurrence``-th line holding ``fragment`` (at the start of the line
+    when ``fragment`` starts with its indentation, so list items at other depths do not count)."""
+    hits = [
+        number
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.startswith(fragment) or (not fragment.startswith(" ") and fragment in line)
+    ]
+    assert len(hits) >= occurrence, f"{fragment!r} occurs {len(hits)} times"
+    return hits[occurrence - 1]
+
+
+def errors_for(text: str):
+    return validate_assessment(load_yaml_text(text, SHOWN_PATH))
+
+
+# ------------------------------------------------------------------ the real file
+
+
+def test_real_file_is_valid() -> None:
+    assert [error.format() for error in errors_for(REAL_TEXT)] == []
+
+
+def test_validation_is_fast_enough_for_every_build() -> None:
+    loaded = load_yaml_text(REAL_TEXT, SHOWN_PATH)
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        validate_assessment(loaded)
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.05
+
+
+def test_levels_are_the_six_of_the_issue_with_their_links() -> None:
+    links = {level["id"]: level["link"] for level in DATA["levels"]}
+    assert links == {
+        "crisis": "get-help-now/",
+        "withdrawal": "levels-of-care/#withdrawal-management",
+        "residential": "levels-of-care/#residential",
+        "php": "levels-of-care/#php",
+        "iop": "levels-of-care/#iop",
+        "outpatient": "levels-of-care/#outpatient",
+    }
+    assert {"crisis", "withdrawal"} == URGENT
+
+
+def test_questions_cover_the_six_asam_dimensions_and_practical_fit() -> None:
+    used = {q["dimension"] for step in DATA["steps"] for q in step["questions"]}
+    assert used == set(DATA["dimensions"])
+    assert len(used) == 7
+
+
+def test_no_phone_number_is_typed_into_the_data_file() -> None:
+    # The page takes every number from site-config.yml; a number typed here would go stale.
+    for number in ("988", "911", "662-4357", "010-0123"):
+        assert number not in REAL_TEXT
+
+
+# ------------------------------------------------------------------ broken files, with lines
+
+# The lines after harm's "yes" answer, which make that answer's id unique in the file.
+_HARM_YES_REST = (
+    '            label: "Yes"\n            danger: true\n\n      - id: withdrawal_history'
+)
+
+BROKEN = [
+    pytest.param(
+        [('when: {harm: "yes"}', 'when: {harmm: "yes"}')],
+        "when: {harmm",
+        "names an unknown question 'harmm'",
+        id="rule-names-unknown-question",
+    ),
+    pytest.param(
+        [("when: {home: unsafe}", "when: {home: unsafe_place}")],
+        "when: {home: unsafe_place}",
+        "names an unknown answer 'unsafe_place' for question 'home'",
+        id="rule-names-unknown-answer",
+    ),
+    pytest.param(
+        [("when: {readiness: [unsure, not_ready]}", "when: {readiness: [unsure, not_redy]}")],
+        "not_redy",
+        "names an unknown answer 'not_redy' for question 'readiness'",
+        id="note-names-unknown-answer-in-a-list",
+    ),
+    pytest.param(
+        [
+            (
+                "  - id: health\n",
+                "      - id: sleep\n"
+                "        dimension: physical\n"
+                "        text:\n"
+                "          self: How do you sleep?\n"
+                "          other: How do they sleep?\n"
+                "        options:  # none yet\n\n"
+                "  - id: health\n",
+            )
+        ],
+        "options:  # none yet",
+        "question 'sleep' has no options",
+        id="question-with-empty-options",
+    ),
+    pytest.param(
+        [
+            (
+                "  - id: health\n",
+                "      - id: sleep\n"
+                "        dimension: physical\n"
+                "        text:\n"
+                "          self: How do you sleep?\n"
+                "          other: How do they sleep?\n"
+                "        options: []\n\n"
+                "  - id: health\n",
+            )
+        ],
+        "options: []",
+        "question 'sleep' has no options",
+        id="question-with-options-list-empty",
+    ),
+    pytest.param(
+        [
+            (
+                "  - id: health\n",
+                "      - id: sleep\n"
+                "        dimension: physical\n"
+                "        text:\n"
+                "          self: How do you sleep?\n"
+                "          other: How do they sleep?\n\n"
+                "  - id: health\n",
+            )
+        ],
+        "- id: sleep",
+        "question 'sleep' has no options",
+        id="question-without-options-key",
+    ),
+    pytest.param(
+        [("      - id: transport\n", "      - id: hours\n")],
+        ("- id: hours", 2),
+        "duplicate question id 'hours' (first used on line",
+        id="duplicate-question-id",
+    ),
+    pytest.param(
+        [("          - id: not_ready\n", "          - id: unsure\n")],
+        ("- id: unsure", 2),
+        "duplicate answer (in question 'readiness') id 'unsure'",
+        id="duplicate-answer-id",
+    ),
+    pytest.param(
+        [("  - id: php\n", "  - id: iop\n")],
+        ("  - id: iop", 2),
+        "duplicate level id 'iop'",
+        id="duplicate-level-id",
+    ),
+    pytest.param(
+        [("  - id: stressful-home\n", "  - id: struggling\n")],
+        ("  - id: struggling", 2),
+        "duplicate rule or note id 'struggling'",
+        id="duplicate-rule-id",
+    ),
+    pytest.param(
+        [
+            (
+                "    when: {mental: hard_to_cope}\n    level: php",
+                "    when: {mental: hard_to_cope}\n    level: phpp",
+            )
+        ],
+        "level: phpp",
+        "unknown level 'phpp'",
+        id="rule-names-unknown-level",
+    ),
+    pytest.param(
+        [('when: {harm: "yes"}', "when: {harm: yes}")],
+        "when: {harm: yes}",
+        "the answer for 'harm' was read as true, not as text",
+        id="unquoted-yes-in-a-rule",
+    ),
+    pytest.param(
+        [
+            (
+                '          - id: "yes"\n' + _HARM_YES_REST,
+                "          - id: yes\n" + _HARM_YES_REST,
+            )
+        ],
+        "          - id: yes",
+        "this id was read as true, not as text",
+        id="unquoted-yes-as-an-answer-id",
+    ),
+    pytest.param(
+        # php's two rules become residential ones: nothing asks for php any more.
+        [
+            (
+                "    when: {mental: hard_to_cope}\n    level: php",
+                "    when: {mental: hard_to_cope}\n    level: residential",
+            ),
+            (
+                "    when: {continued_use: very_hard}\n    level: php",
+                "    when: {continued_use: very_hard}\n    level: residential",
+            ),
+        ],
+        "  - id: php",
+        "level 'php' can never be the result",
+        id="level-without-rules",
+    ),
+    pytest.param(
+        # php is still named by a rule, but every answer that reaches it reaches residential too:
+        # only reasoning over combinations of rules can tell.
+        [
+            (
+                "    when: {mental: hard_to_cope}\n    level: php",
+                "    when: {mental: hard_to_cope}\n    level: residential",
+            ),
+            (
+                "  - id: hard-to-cope\n",
+                "  - id: very-hard-to-stop-at-a-calm-home\n"
+                "    when: {continued_use: very_hard, home: [supportive]}\n"
+                "    level: residential\n"
+                "    because: {self: a, other: b}\n\n"
+                "  - id: hard-to-cope\n",
+            ),
+        ],
+        "  - id: php",
+        "level 'php' can never be the result",
+        id="level-shadowed-by-a-combination-of-rules",
+    ),
+    pytest.param(
+        [
+            (
+                "  - id: manageable-use\n",
+                '  - id: everyone\n    when: {hours: ["yes", "no"]}\n    level: iop\n'
+                "    because: {self: a, other: b}\n\n  - id: manageable-use\n",
+            )
+        ],
+        "  - id: outpatient",
+        "level 'outpatient' can never be the result",
+        id="last-level-never-reached",
+    ),
+    pytest.param(
+        [('    when: {harm: "yes"}', '    when: {harm: "yes", home: unsafe}')],
+        ("            danger: true", 1),
+        "danger answer 'yes' to 'harm' does not by itself lead to an urgent level",
+        id="danger-answer-without-its-own-urgent-rule",
+    ),
+    pytest.param(
+        [
+            (
+                "    name: Crisis help now\n    urgent: true\n",
+                "    name: Crisis help now\n    urgent: true\n    nw: x\n",
+            )
+        ],
+        "    nw: x",
+        "unknown key 'nw'",
+        id="misspelt-key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("replacements", "where", "message"), BROKEN)
+def test_broken_file_is_rejected_with_file_and_line(replacements, where, message) -> None:
+    text = edited(*replacements)
+    fragment, occurrence = where if isinstance(where, tuple) else (where, 1)
+    expected_line = line_of(text, fragment.strip("\n"), occurrence)
+    errors = errors_for(text)
+    located = [(error.path, error.line) for error in errors if message in error.message]
+    assert located == [(SHOWN_PATH, expected_line)], [error.format() for error in errors]
+    assert (
+        f"{SHOWN_PATH}:{expected_line}:" in next(e for e in errors if message in e.message).format()
+    )
+
+
+def test_danger_questions_must_come_first() -> None:
+    option = "          - id: cannot_cope\n"
+    text = edited((option, option + "            danger: true\n"))
+    errors = errors_for(text)
+    ordering = [(e.line, e.message) for e in errors if "comes after" in e.message]
+    assert ordering == [
+        (
+            line_of(text, "      - id: mental"),
+            "question 'mental' has danger answers but comes after 'physical', which has none",
+        )
+    ], [e.format() for e in errors]
+
+
+def test_urgent_level_needs_its_message() -> None:
+    start = REAL_TEXT.index("    now:\n      self: >-\n        Call or text")
+    end = REAL_TEXT.index("  - id: withdrawal\n")
+    text = REAL_TEXT[:start] + "\n" + REAL_TEXT[end:]
+    errors = errors_for(text)
+    assert [(e.line, e.message) for e in errors] == [
+        (line_of(text, "urgent: true"), "urgent level 'crisis' has no `now` message")
+    ]
+
+
+def test_every_problem_is_reported_in_one_run() -> None:
+    text = edited(
+        ('when: {harm: "yes"}', 'when: {harmm: "yes"}'),
+        ("when: {home: unsafe}", "when: {home: unsafe_place}"),
+        (
+            "    when: {mental: hard_to_cope}\n    level: php",
+            "    when: {mental: hard_to_cope}\n    level: phpp",
+        ),
+    )
+    assert len(errors_for(text)) == 3
+
+
+def test_check_command_stops_on_a_broken_file(make_project) -> None:
+    """End to end: `iop-guide check` fails and names the file and line, as an editor sees it."""
+    text = edited(("when: {home: unsafe}", "when: {home: unsafe_place}"))
+    project = make_project({SHOWN_PATH: text})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "check",
+            "--config",
+            str(project / "site-config.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 1
+    expected = f"{SHOWN_PATH}:{line_of(text, 'unsafe_place')}:"
+    assert expected in result.stderr
+    assert "unknown answer 'unsafe_place'" in result.stderr
+
+
+def test_build_exports_the_rules_and_the_page_script(make_project, tmp_path: Path) -> None:
+    """The page carries the data file as JSON, and the engine and styles are published."""
+    from tests.conftest import build
+
+    project = make_project(
+        {
+            SHOWN_PATH: REAL_TEXT,
+            "content/self-assessment.md": (REPO / "content/self-assessment.md").read_text(),
+        }
+    )
+    out = tmp_path / "out"
+    assert build(project, "--out", str(out)) == 0
+    html = (out / "self-assessment/index.html").read_text(encoding="utf-8")
+    start = html.index('<script type="application/json" id="assessment-data">') + len(
+        '<script type="application/json" id="assessment-data">'
+    )
+    exported = json.loads(html[start : html.index("</script>", start)])
+    assert exported == DATA
+    assert '<script src="../assets/javascripts/assessment.js" defer></script>' in html
+    assert (out / "assets/javascripts/assessment.js").is_file()
+    assert (out / "assets/stylesheets/assessment.css").is_file()
+    # One fieldset per question plus the "who is this about" question, each a real radio group.
+    assert html.count("<fieldset") == sum(len(s["questions"]) for s in DATA["steps"]) + 1
+    assert html.count('type="radio"') == sum(len(o) for o in OPTIONS.values()) + 2
+
+
+# ------------------------------------------------------------------ the reference engine
+
+
+def test_unanswered_questions_match_nothing() -> None:
+    result = evaluate(DATA, {})
+    assert (result.level, result.reasons, result.alerts) == ("outpatient", (), ())
+
+
+def test_a_single_danger_answer_is_enough_mid_way() -> None:
+    result = evaluate(DATA, {"harm": "yes"})
+    assert (result.level, result.reasons, result.alerts) == (
+        "crisis",
+        ("harm-thoughts",),
+        ("crisis",),
+    )
+
+
+def test_reasons_decide_and_also_lists_the_rest() -> None:
+    result = evaluate(
+        DATA,
+        {
+            "withdrawal_history": "yes",
+            "home": "unsafe",
+            "mental": "struggling",
+            "continued_use": "manageable",
+        },
+    )
+    assert result.level == "withdrawal"
+    assert result.reasons == ("past-withdrawal",)
+    # Lower-level rules that still ask for more than outpatient, in file order; outpatient's
+    # own rules ("manageable-use") are not worth a mention next to withdrawal management.
+    assert result.also == ("unsafe-home", "struggling")
+    assert result.alerts == ("withdrawal",)
+
+
+def test_notes_apply_only_at_their_levels() -> None:
+    both = {"responsibilities": "yes", "hours": "no"}
+    assert evaluate(DATA, {**both, "history": "not_enough"}).notes == (
+        "keep-up-with-life",
+        "hours-hard",
+    )
+    assert evaluate(DATA, {**both, "home": "unsafe"}).notes == ("time-away",)
+
+
+def _all_results() -> tuple[list[str], list[list[str]], list[int]]:
+    """The level rank of every complete set of answers, in itertools.product order."""
+    engine = RuleEngine(DATA)
+    names = list(OPTIONS)
+    rank = {level: index for index, level in enumerate(LEVELS)}
+    ranks = [
+        rank[engine.evaluate(dict(zip(names, combo, strict=True))).level]
+        for combo in itertools.product(*OPTIONS.values())
+    ]
+    return names, list(OPTIONS.values()), ranks
+
+
+@pytest.fixture(scope="module")
+def all_results():
+    return _all_results()
+
+
+def test_answer_space_is_small_enough_to_check_exhaustively(all_results) -> None:
+    _, options, ranks = all_results
+    size = 1
+    for choices in options:
+        size *= len(choices)
+    assert len(ranks) == size < 500_000
+
+
+def test_every_danger_answer_always_leads_to_urgent_help(all_results) -> None:
+    """Whatever else is answered, a danger answer gives crisis help or withdrawal management."""
+    names, options, ranks = all_results
+    danger = {
+        (q["id"], o["id"])
+        for step in DATA["steps"]
+        for q in step["questions"]
+        for o in q["options"]
+        if o.get("danger")
+    }
+    assert {question for question, _ in danger} == {"harm", "withdrawal_history", "daily_use"}
+    urgent_ranks = {LEVELS.index(level) for level in URGENT}
+    checked = 0
+    for combo, rank in zip(itertools.product(*options), ranks, strict=True):
+        if any((name, answer) in danger for name, answer in zip(names, combo, strict=True)):
+            assert rank in urgent_ranks, dict(zip(names, combo, strict=True))
+            checked += 1
+    assert checked > len(ranks) // 2
+
+
+def test_more_risk_never_lowers_the_level(all_results) -> None:
+    """Options are listed from least to most risk: moving one answer down the list, with every
+    other answer unchanged, never gives a less intensive level (a larger rank)."""
+    names, options, ranks = all_results
+    sizes = [len(choices) for choices in options]
+    strides = [1] * len(sizes)
+    for index in range(len(sizes) - 2, -1, -1):
+        strides[index] = strides[index + 1] * sizes[index + 1]
+    comparisons = 0
+    for flat, rank in enumerate(ranks):
+        for question, (size, stride) in enumerate(zip(sizes, strides, strict=True)):
+            position = (flat // stride) % size
+            if position + 1 < size:
+                riskier = ranks[flat + stride]
+                assert riskier <= rank, (names[question], flat)
+                comparisons += 1
+    assert comparisons > len(ranks)
+
+
+def test_each_level_is_the_result_of_some_answers(all_results) -> None:
+    _, _, ranks = all_results
+    assert set(ranks) == set(range(len(LEVELS)))
+
+
+# ------------------------------------------------------------------ the reachability check
+
+_LEVEL_IDS = ["l0", "l1", "l2", "l3"]
+
+
+@st.composite
+def small_assessments(draw):
+    """Random small assessment files: 2 to 4 questions, up to 6 rules of one or two conditions."""
+    question_count = draw(st.integers(2, 4))
+    questions = {
+        f"q{index}": [f"a{answer}" for answer in range(draw(st.integers(2, 3)))]
+        for index in range(question_count)
+    }
+    rules = []
+    for index in range(draw(st.integers(0, 6))):
+        names = draw(
+            st.lists(st.sampled_from(sorted(questions)), min_size=1, max_size=2, unique=True)
+        )
+        when = {
+            name: draw(
+                st.lists(st.sampled_from(questions[name]), min_size=1, unique=True).map(sorted)
+            )
+            for name in names
+        }
+        rules.append(
+            {
+                "id": f"r{index}",
+                "when": when,
+                "level": draw(st.sampled_from(_LEVEL_IDS)),
+                "because": {"self": "x", "other": "y"},
+            }
+        )
+    wording = {"self": "x", "other": "y"}
+    return {
+        "audience": {"legend": "Who?", "self": "Me", "other": "Them"},
+        "dimensions": {"d": "D"},
+        "levels": [
+            {"id": level, "name": level, "link": "x/", "summary": wording} for level in _LEVEL_IDS
+        ],
+        "steps": [
+            {
+                "id": "s",
+                "title": wording,
+                "questions": [
+                    {
+                        "id": name,
+                        "dimension": "d",
+                        "text": wording,
+                        "options": [{"id": answer, "label": answer} for answer in answers],
+                    }
+                    for name, answers in questions.items()
+                ],
+            }
+        ],
+        "rules": rules,
+        "ask_a_professional": [wording],
+    }
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_assessments())
+def test_reachability_check_agrees_with_trying_every_combination(data) -> None:
+    loaded = load_yaml_text(yaml.safe_dump(data, sort_keys=False), SHOWN_PATH)
+    errors = validate_assessment(loaded)
+    flagged = {
+        error.message.split("'")[1] for error in errors if "never be the result" in error.message
+    }
+    assert all("never be the result" in error.message for error in errors), errors
+    engine = RuleEngine(data)
+    options = question_options(data)
+    reached = {
+        engine.evaluate(dict(zip(options, combo, strict=True))).level
+        for combo in itertools.product(*options.values())
+    }
+    assert flagged == set(_LEVEL_IDS) - reached

@@ -1,0 +1,291 @@
+"""The deploy files written with every build: headers for static hosts and nginx, robots.txt,
+the 404 page, and the addresses a --base-url build puts in canonical, Open Graph and sitemap."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import cli, deploy
+from tests.conftest import REPO, build, page
+
+# The known-answer example of CSP hash sources (CSP Level 3, "hash-source"; also on web.dev).
+KNOWN_SCRIPT = b"alert('Hello, world.');"
+KNOWN_HASH = "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='"
+
+TEMPLATE_SCRIPT = 'document.documentElement.dataset.iopTemplateScript = "ran";'
+MAIN_WITH_SCRIPT = (REPO / "templates" / "main.html").read_text(encoding="utf-8") + (
+    f"\n{{% block scripts %}}\n  {{{{ super() }}}}\n  <script>{TEMPLATE_SCRIPT}</script>\n"
+    "{% endblock %}\n"
+)
+
+
+def _headers_file(site: Path) -> dict[str, dict[str, str]]:
+    """``_headers`` as {path: {header: value}}, read the way Netlify and Cloudflare read it."""
+    rules: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith(" "):
+            name, _, value = line.strip().partition(": ")
+            current[name] = value
+        else:
+            current = rules.setdefault(line.strip(), {})
+    return rules
+
+
+def _nginx_policy(site: Path) -> str:
+    snippet = (site / "_deploy" / "nginx-site.conf").read_text(encoding="utf-8")
+    policies = re.findall(r'add_header Content-Security-Policy "([^"]+)" always;', snippet)
+    assert len(policies) == 1, "one policy, set once for every location"
+    return policies[0]
+
+
+def _script_sources(policy: str) -> list[str]:
+    directive = next(d for d in policy.split("; ") if d.startswith("script-src "))
+    return directive.split()[1:]
+
+
+# ---------------------------------------------------------------- inline scripts and hashes
+
+
+def test_hash_matches_the_known_answer_and_ignores_line_ending_style() -> None:
+    assert deploy.script_hash(KNOWN_SCRIPT) == KNOWN_HASH
+    # The HTML parser turns CR LF and lone CR into LF before the browser hashes the text.
+    assert deploy.script_hash(b"a();\r\nb();\rc();") == deploy.script_hash(b"a();\nb();\nc();")
+
+
+def test_only_scripts_the_browser_runs_inline_are_hashed() -> None:
+    html = b"""
+    <script>plain()</script>
+    <SCRIPT type="text/javascript">typed()</SCRIPT >
+    <script type='module'>module()</script>
+    <script type="application/javascript; charset=utf-8">withParameter()</script>
+    <script data-src="x.js">dataSourceIsNotSrc()</script>
+    <script src="bundle.js"></script>
+    <script defer src=other.js></script>
+    <script type="application/json" id="__config">{"base": "."}</script>
+    <script type="application/ld+json">{"@type": "MedicalWebPage"}</script>
+    <script type="text/template"><p>not run</p></script>
+    <script>if (a < b && "</p>") { lessThan() }</script>
+    """
+    assert deploy.inline_script_texts(html) == [
+        b"plain()",
+        b"typed()",
+        b"module()",
+        b"withParameter()",
+        b"dataSourceIsNotSrc()",
+        b'if (a < b && "</p>") { lessThan() }',
+    ]
+
+
+def test_policy_is_strict() -> None:
+    policy = deploy.content_security_policy([KNOWN_HASH])
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == f"'self' {KNOWN_HASH}"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert "*" not in policy
+    # In a <meta> element browsers ignore frame-ancestors and log an error for it.
+    assert "frame-ancestors" not in deploy.content_security_policy([KNOWN_HASH], for_meta=True)
+
+
+# ---------------------------------------------------------------- whole builds
+
+
+@pytest.fixture
+def built_project(make_project) -> Path:
+    """A fixture site with a page two folders deep and a template that adds an inline script."""
+    project = make_project(
+        {
+            "templates/main.html": MAIN_WITH_SCRIPT,
+            "content/deep/er/page.md": page("Deep", "Back [home](../../index.md)."),
+        }
+    )
+    assert build(project) == 0
+    return project / "site"
+
+
+def test_inline_script_from_a_template_is_hashed_in_every_format(built_project: Path) -> None:
+    ours = deploy.script_hash(TEMPLATE_SCRIPT.encode())
+    headers_policy = _headers_file(built_project)["/*"]["Content-Security-Policy"]
+    assert ours in _script_sources(headers_policy)
+    assert headers_policy == _nginx_policy(built_project)
+
+
+def test_policy_has_a_hash_for_every_inline_script_and_nothing_else(built_project: Path) -> None:
+    expected = set()
+    for html in built_project.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        for attributes, body in re.findall(r"<script([^>]*)>(.*?)</script>", text, re.DOTALL):
+            if "src=" not in attributes and "type=" not in attributes:
+                expected.add(deploy.script_hash(body.encode()))
+    sources = _script_sources(_nginx_policy(built_project))
+    assert sources[0] == "'self'"
+    assert sources[1:] == sorted(expected)
+    # Material's scripts embed the page's depth, so a site with pages at several depths has
+    # several versions of them; the JSON-LD data blocks are not among the hashes.
+    assert len(expected) > 2
+    assert '<script type="application/ld+json">' in (built_project / "index.html").read_text()
+
+
+def test_headers_file_has_every_security_header_and_caches_only_fingerprinted_assets(
+    built_project: Path,
+) -> None:
+    rules = _headers_file(built_project)
+    everything = rules.pop("/*")
+    assert everything["Referrer-Policy"] == "no-referrer"
+    assert everything["X-Content-Type-Options"] == "nosniff"
+    denied = everything["Permissions-Policy"].split(", ")
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "display-capture"):
+        assert f"{feature}=()" in denied
+    assert "frame-ancestors 'none'" in everything["Content-Security-Policy"]
+    assert "Cache-Control" not in everything, "hosts would join it with the immutable rule"
+
+    long_cached = {
+        path for path, headers in rules.items() if "immutable" in headers["Cache-Control"]
+    }
+    assert set(rules) == long_cached
+    assets = {
+        "/" + p.relative_to(built_project).as_posix()
+        for p in (built_project / "assets").rglob("*")
+        if p.is_file()
+    }
+    fingerprinted = {a for a in assets if re.search(r"\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$", a)}
+    assert any(a.startswith("/assets/javascripts/bundle.") for a in fingerprinted)
+    assert long_cached == fingerprinted
+    assert "/assets/stylesheets/iop-guide.css" in assets - long_cached
+
+
+def test_nginx_snippet_serves_the_site_path_and_refuses_configuration(built_project) -> None:
+    snippet = (built_project / "_deploy" / "nginx-site.conf").read_text(encoding="utf-8")
+    assert snippet.count("location / {") == 1
+    assert "error_page 404 /404.html;" in snippet
+    assert "location = /_headers {" in snippet
+    assert "location ^~ /_deploy/ {" in snippet
+    assert "add_header Cache-Control $iop_guide_cache always;" in snippet
+    # The policy, set once in the outer location, is the only add_header per header name.
+    assert snippet.count("add_header Content-Security-Policy") == 1
+    for asset in deploy.fingerprinted_assets(built_project):
+        assert f"location = /{asset} {{" in snippet
+
+
+def test_robots_points_to_the_sitemap(built_project: Path) -> None:
+    robots = (built_project / "robots.txt").read_text(encoding="utf-8")
+    assert robots == (
+        "User-agent: *\nDisallow:\n\nSitemap: https://iop-guide.example.org/sitemap.xml\n"
+    )
+    assert deploy.render_robots("") == "User-agent: *\nDisallow:\n"
+
+
+def test_deploy_files_are_deterministic(built_project: Path, tmp_path: Path) -> None:
+    """Same pages, same files, whatever order the file system lists them in."""
+    names = ["_headers", "_deploy/nginx-site.conf", "robots.txt"]
+    first = {name: (built_project / name).read_bytes() for name in names}
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    # Re-create the pages in reverse order, so directory listing order differs.
+    for path in sorted(built_project.rglob("*"), reverse=True):
+        target = copy / path.relative_to(built_project)
+        if path.is_file() and path.relative_to(built_project).as_posix() not in names:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    deploy.write_deploy_files(copy, "https://iop-guide.example.org/")
+    assert {name: (copy / name).read_bytes() for name in names} == first
+
+
+def test_not_found_page_has_crisis_help_search_and_ways_on(built_project: Path) -> None:
+    html = (built_project / "404.html").read_text(encoding="utf-8")
+    assert "<title>Page not found - " in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert 'class="iop-crisis"' in html
+    assert '<h1 id="page-not-found">Page not found</h1>' in html
+    assert re.search(r'<form [^>]*action="/" method="get" role="search"', html)
+    assert re.search(r'<input [^>]*name="q"', html)
+    assert '<a href="/">Go to the home page</a>' in html
+    assert '<a href="/get-help-now/">Get help now</a>' in html
+    assert 'href="tel:988"' in html
+
+
+def test_sub_path_build_has_absolute_urls_everywhere_they_must_be(make_project) -> None:
+    project = make_project()
+    assert build(project, "--base-url", "https://example.org/iop") == 0
+    site = project / "site"
+    home = (site / "get-help-now" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/iop/get-help-now/">' in home
+    assert '<meta property="og:url" content="https://example.org/iop/get-help-now/">' in home
+    assert '"url": "https://example.org/iop/get-help-now/"' in home
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/iop/get-help-now/</loc>" in sitemap
+    assert "<lastmod>2026-01-10</lastmod>" in sitemap
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/iop/sitemap.xml" in robots
+    snippet = (site / "_deploy" / "nginx-site.conf").read_text(encoding="utf-8")
+    assert "location /iop/ {" in snippet
+    assert "error_page 404 /iop/404.html;" in snippet
+    assert "location ^~ /iop/_deploy/ {" in snippet
+    # The 404 page is served at any depth, so none of its own URLs may be relative.
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    urls = re.findall(r'(?:href|src|action)="([^"]*)"', not_found)
+    local = [u for u in urls if not u.startswith(("https://", "tel:", "mailto:"))]
+    assert local, "the 404 page links to the site"
+    assert [u for u in local if not u.startswith("/iop/")] == []
+    assert '"base": "/iop/"' in not_found
+
+
+# ---------------------------------------------------------------- hosts without headers
+
+
+def test_meta_policy_goes_before_every_script_and_only_once(built_project: Path) -> None:
+    assert deploy.main(["meta-policy", str(built_project)]) == 0
+    pages = sorted(p for p in built_project.rglob("*.html") if "_deploy" not in p.parts)
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        meta = html.find('<meta http-equiv="Content-Security-Policy"')
+        assert 0 < meta < html.find("<script"), path
+        assert html.count('<meta http-equiv="Content-Security-Policy"') == 1
+        assert '<meta name="referrer" content="no-referrer">' in html
+        assert "frame-ancestors" not in html
+        # The charset declaration must stay within the first 1024 bytes.
+        assert html.encode().find(b'<meta charset="utf-8">') < 1024
+    assert deploy.add_policy_meta_tags(built_project) == 0
+
+
+def test_meta_policy_refuses_a_folder_that_is_not_a_site(tmp_path: Path, capsys) -> None:
+    assert deploy.main(["meta-policy", str(tmp_path)]) == 1
+    assert "not a built site" in capsys.readouterr().err
+
+
+def test_github_pages_workflow_builds_for_the_pages_address_and_adds_the_policy(
+    make_project, tmp_path: Path
+) -> None:
+    """The workflow's own commands, run on a fixture project with a project-site address."""
+    workflow = yaml.safe_load((REPO / "deploy" / "github-pages.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [shlex.split(step["run"]) for step in steps if "run" in step]
+    build_command = next(c for c in commands if c[:2] == ["iop-guide", "build"])
+    meta_command = next(c for c in commands if c[:3] == ["python", "-m", "generator.deploy"])
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    out = cli._parser().parse_args(build_command[1:]).out
+    assert upload["with"]["path"] == out == meta_command[-1]
+
+    project = make_project()
+    pages_address = "https://owner.github.io/repository"
+    site = tmp_path / out
+    arguments = [a.replace("$BASE_URL", pages_address) for a in build_command[2:]]
+    arguments = [str(site) if a == out else a for a in arguments]
+    assert build(project, *arguments) == 0
+    assert deploy.main([*meta_command[3:-1], str(site)]) == 0
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert (
+        '<link rel="stylesheet" href="/repository/assets/stylesheets/iop-guide.css">' in not_found
+    )
+    assert '<meta http-equiv="Content-Security-Policy"' in not_found
