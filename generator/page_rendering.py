@@ -16,7 +16,9 @@ from typing import Any
 
 import jinja2
 
+from generator.data_files import DataFiles
 from generator.errors import SiteError
+from generator.yaml_loader import LoadedYaml
 
 _PAGE_TEMPLATE_NAME = "<page>"
 
@@ -161,3 +163,49 @@ def _error(
             source_line = lines[line - 1]
         file_line = first_line + line - 1
     return SiteError(path, message, fix, line=file_line, source_line=source_line)
+
+
+def render_data_strings(
+    env: jinja2.Environment, loaded: LoadedYaml, context: Mapping[str, Any]
+) -> tuple[Any, list[SiteError]]:
+    """A data file's values with every ``{{ ... }}`` in its text rendered.
+
+    So a data file can quote a fact that lives elsewhere (the self-assessment quoting the hours
+    of a level from levels.yml, say) instead of typing it a second time. Errors name the data
+    file, the line and the key.
+    """
+    errors: list[SiteError] = []
+
+    def render(value: Any, key_path: tuple[Any, ...]) -> Any:
+        if isinstance(value, dict):
+            return {key: render(item, (*key_path, key)) for key, item in value.items()}
+        if isinstance(value, list):
+            return [render(item, (*key_path, index)) for index, item in enumerate(value)]
+        if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
+            return value
+        try:
+            return env.from_string(value).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            problem = f"template syntax error: {exc.message}"
+            fix = "check that every {{ has a matching }}"
+        except jinja2.UndefinedError as exc:
+            problem = f"unknown variable: {exc.message}"
+            fix = (
+                "check the spelling; data files can use the same variables as pages "
+                "(README.md, For editors > Variables)"
+            )
+        errors.append(loaded.error(key_path, problem, fix))
+        return value
+
+    return render(loaded.data, ()), errors
+
+
+def render_data_files(
+    env: jinja2.Environment, data: DataFiles, context: Mapping[str, Any]
+) -> list[SiteError]:
+    """Render the text of every data file in place (see ``render_data_strings``)."""
+    errors: list[SiteError] = []
+    for stem, loaded in data.loaded.items():
+        data.values[stem], file_errors = render_data_strings(env, loaded, context)
+        errors.extend(file_errors)
+    return errors

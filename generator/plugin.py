@@ -32,6 +32,7 @@ from generator.page_rendering import (
     THEME_TEMPLATE_CACHE,
     make_page_environment,
     page_context,
+    render_data_files,
     render_page_markdown,
     tel_href,
 )
@@ -148,16 +149,21 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         data_dir = Path(config.docs_dir) / self.config.data_dir
         data, errors = load_data_files(data_dir, project_root)
         templates_dir = _custom_dir(config)
+        environment = make_page_environment(templates_dir)
+        extra = dict(config.extra)
+        site = {
+            "name": config.site_name,
+            "url": config.site_url or "",
+            "description": config.site_description or "",
+        }
+        context = page_context(extra, data.values, site, {})
+        errors.extend(render_data_files(environment, data, context))
         self.state = BuildState(
             project_root=project_root,
-            extra=dict(config.extra),
+            extra=extra,
             data=data,
-            site={
-                "name": config.site_name,
-                "url": config.site_url or "",
-                "description": config.site_description or "",
-            },
-            environment=make_page_environment(templates_dir),
+            site=site,
+            environment=environment,
             abbreviations=abbreviation_definitions(data.values.get("glossary")),
             errors=list(errors),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 import time
@@ -375,6 +376,7 @@ def test_build_exports_the_rules_and_the_page_script(make_project, tmp_path: Pat
         {
             SHOWN_PATH: REAL_TEXT,
             "content/self-assessment.md": (REPO / "content/self-assessment.md").read_text(),
+            "content/data/levels.yml": (REPO / "content/data/levels.yml").read_text(),
         }
     )
     out = tmp_path / "out"
@@ -384,7 +386,16 @@ def test_build_exports_the_rules_and_the_page_script(make_project, tmp_path: Pat
         '<script type="application/json" id="assessment-data">'
     )
     exported = json.loads(html[start : html.index("</script>", start)])
-    assert exported == DATA
+    # The text quotes the hours of each level from levels.yml instead of typing them again.
+    levels = yaml.safe_load((REPO / "content/data/levels.yml").read_text())["levels"]
+    expected = json.dumps(DATA)
+    for expression in set(re.findall(r"\{\{ data\.levels\.levels\.(\w+)\.(\w+) \}\}", expected)):
+        level, key = expression
+        expected = expected.replace(
+            f"{{{{ data.levels.levels.{level}.{key} }}}}", str(levels[level][key])
+        )
+    assert "{{" not in expected
+    assert exported == json.loads(expected)
     assert '<script src="../assets/javascripts/assessment.js" defer></script>' in html
     assert (out / "assets/javascripts/assessment.js").is_file()
     assert (out / "assets/stylesheets/assessment.css").is_file()

@@ -121,6 +121,12 @@ CASES = {
         {"content/data/glossary.yml": "terms:\n  - term: IOP\n    definiton: typo\n"},
         ("content/data/glossary.yml:3", "unknown key 'definiton'", "did you mean 'definition'"),
     ),
+    "unknown variable in a data file's text": (
+        {
+            "content/data/notes.yml": "intro:\n  text: Call {{ organisation.phnoe }} today.\n",
+        },
+        ("content/data/notes.yml:2", "intro.text", "unknown variable", "check the spelling"),
+    ),
     "file that is not UTF-8": (
         {"content/get-help-now.md": page("Get help now", "Caf\u00e9").encode("latin-1")},
         ("content/get-help-now.md:14", "not UTF-8", "save the file as UTF-8"),

@@ -261,3 +261,21 @@ def test_site_config_is_a_plain_mkdocs_config_too(rich_project, tmp_path) -> Non
     assert result.returncode == 0, result.stderr
     html = (out / "what-is-an-iop" / "index.html").read_text()
     assert "Riverside Intensive Outpatient Program meets 3 days a week" in html
+
+
+def test_a_data_file_quotes_facts_from_others_instead_of_typing_them(make_project) -> None:
+    project = make_project(
+        {
+            "content/data/levels.yml": LEVELS.replace(
+                "{name: Intensive outpatient,", "{hours_min: 9, name: Intensive outpatient,"
+            ),
+            "content/data/notes.yml": (
+                "iop: At least {{ data.levels.levels.iop.hours_min }} hours a week at"
+                " {{ program.name }}.\n"
+            ),
+            "content/what-is-an-iop.md": page("What is an IOP?", "{{ data.notes.iop }}"),
+        }
+    )
+    assert build(project) == 0
+    html = (project / "site" / "what-is-an-iop" / "index.html").read_text()
+    assert "At least 9 hours a week at Riverside Intensive Outpatient Program." in html

@@ -16,13 +16,30 @@ import pytest
 import yaml
 
 from generator.assessment import evaluate, question_options
-from generator.page_rendering import tel_href
+from generator.data_files import load_data_files
+from generator.page_rendering import (
+    make_page_environment,
+    page_context,
+    render_data_files,
+    tel_href,
+)
 from tests.browser_helpers import axe_violations
 from tests.conftest import REPO
 
 PATH = "self-assessment/"
-DATA = yaml.safe_load((REPO / "content/data/assessment.yml").read_text(encoding="utf-8"))
 EXTRA = yaml.safe_load((REPO / "site-config.yml").read_text(encoding="utf-8"))["extra"]
+
+
+def _assessment_as_built() -> dict:
+    """The data file as the page gets it: its text may quote other data files ({{ ... }})."""
+    data, errors = load_data_files(REPO / "content" / "data", REPO)
+    env = make_page_environment(REPO / "templates")
+    errors += render_data_files(env, data, page_context(EXTRA, data.values, {}, {}))
+    assert errors == [], [error.format() for error in errors]
+    return data.values["assessment"]
+
+
+DATA = _assessment_as_built()
 CRISIS = EXTRA["crisis"]
 OPTIONS = question_options(DATA)
 RULES = {rule["id"]: rule for rule in DATA["rules"]}
