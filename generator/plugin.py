@@ -37,6 +37,7 @@ from generator.page_rendering import (
     tel_href,
 )
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
+from generator.task_lists import name_task_list_boxes
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
@@ -64,7 +65,7 @@ DEFAULT_MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": True, "permalink_title": "Link to this section"},
     "pymdownx.details": {},
     "pymdownx.superfences": {},
-    "pymdownx.tasklist": {"custom_checkbox": True},
+    "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},
 }
 
 
@@ -240,7 +241,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
     ) -> str | None:
         if self.state is None:
             return None
-        html = make_abbreviations_focusable(html)
+        html = name_task_list_boxes(make_abbreviations_focusable(html))
         self.state.pages.append(
             PageRecord(
                 src_path=display_path(page.file.abs_src_path, self.state.project_root),

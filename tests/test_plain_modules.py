@@ -13,6 +13,7 @@ from generator.glossary import abbreviation_definitions, make_abbreviations_focu
 from generator.page_rendering import make_page_environment, render_page_markdown, tel_href
 from generator.readability import page_report, render_report, visible_text
 from generator.schema import Field, validate
+from generator.task_lists import name_task_list_boxes
 from generator.yaml_loader import UnreadableFileError, load_yaml_text
 
 
@@ -146,3 +147,14 @@ def test_site_errors_format_counts_and_lists_all() -> None:
     errors = SiteErrors([SiteError("a.md", "bad", "fix it", line=3), SiteError("b.yml", "worse")])
     text = errors.format()
     assert text.startswith("2 problems") and "a.md:3: bad" in text and "fix: fix it" in text
+
+
+def test_task_list_boxes_are_named_by_their_line() -> None:
+    html = (
+        '<li class="task-list-item"><p><label class="task-list-control"><input type="checkbox"/>'
+        '<span class="task-list-indicator"></span></label> <strong>Is it &amp; "licensed"?</strong>'
+        "</p>\n<p>Why it matters.</p></li>"
+    )
+    named = name_task_list_boxes(html)
+    assert '<input type="checkbox" aria-label="Is it &amp; &quot;licensed&quot;?"/>' in named
+    assert named.replace(' aria-label="Is it &amp; &quot;licensed&quot;?"', "") == html

@@ -38,9 +38,14 @@ def test_first_search_result_is_the_right_page(search_page, site_url, query: str
     page.keyboard.type(query)
     first = page.locator(".md-search-result__item").first
     first.wait_for(timeout=10_000)
+    # Results update as each letter is typed, and the list of the previous query stays until
+    # the new one is ready: wait until the list was found for the whole last word (Material
+    # puts the words a section matched in its link's ?h= parameter).
     page.wait_for_function(
-        "q => document.querySelector('.md-search-result__meta').textContent.trim() !== ''",
-        arg=query,
+        """word => [...document.querySelectorAll('.md-search-result__item a')].some(link =>
+            (new URL(link.href).searchParams.get('h') || '').split(' ').includes(word))""",
+        arg=query.split()[-1],
+        timeout=10_000,
     )
     href = first.locator("a").first.get_attribute("href")
     target = href.split("?")[0].split("#")[0].removeprefix(site_url)
