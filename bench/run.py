@@ -37,23 +37,13 @@ from typing import Any
 
 from bench.gzip_server import COMPRESSED_TYPES, GzipServer
 from bench.synthetic import make_bare_project, make_standin_project, make_synthetic_project
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # one list of flags for tests and benchmarks
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / "work"
 RESULTS = REPO / "bench" / "results"
 BENCHMARKS_MD = REPO / "BENCHMARKS.md"
 PYTHON = sys.executable
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE = REPO / "bench" / "node_modules" / ".bin" / "lighthouse"
 
@@ -340,7 +330,7 @@ def step_weight(args: argparse.Namespace) -> dict[str, Any]:
     site = build_real_site(args)
     pages: dict[str, Any] = {}
     with GzipServer(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, path in measured_pages(args).items():
             context = browser.new_context(viewport={"width": 412, "height": 823})
             page = context.new_page()
@@ -401,7 +391,7 @@ def step_lighthouse(args: argparse.Namespace) -> dict[str, Any]:
                         str(LIGHTHOUSE),
                         base + path,
                         "--quiet",
-                        f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+                        f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
                         "--output=json",
                         f"--output-path={report_path}",
                         "--only-categories=performance,accessibility,best-practices,seo",

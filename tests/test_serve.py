@@ -102,3 +102,24 @@ def test_serve_recovers_without_restart_once_a_broken_page_is_fixed(served_proje
     assert "days_per_weak" not in _fetch(url)
     write_files(project, {"content/index.md": index.replace("We meet", "Fixed: we meet")})
     _wait_for(url, "Fixed: we meet 3 days")
+
+
+def test_serve_polls_for_changes_every_tenth_of_a_second(tmp_path) -> None:
+    """MkDocs polls every 0.5 s; the plugin shortens it, through attributes watchdog owns, so a
+    watchdog release that renames them must fail here rather than silently slow `serve` down."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.plugin import SERVE_POLL_SECONDS, _poll_faster
+
+    server = LiveReloadServer(
+        builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path)
+    )
+    try:
+        server.watch(str(tmp_path))
+        _poll_faster(server)
+        emitters = list(server.observer.emitters)
+        assert emitters
+        assert {emitter.timeout for emitter in emitters} == {SERVE_POLL_SECONDS}
+        assert server.observer.timeout == SERVE_POLL_SECONDS
+    finally:
+        server.server_close()
