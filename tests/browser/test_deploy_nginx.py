@@ -20,6 +20,7 @@ import pytest
 
 from generator import deploy
 from tests.browser.conftest import Nginx, start_nginx
+from tests.browser.test_assessment_page import CALM, choose_audience, shown_result, walk
 from tests.browser_helpers import axe_violations, site_pages
 from tests.conftest import REPO, build, page, run_cli, serve_directory
 
@@ -358,3 +359,19 @@ def test_meta_policy_protects_a_site_on_a_host_without_headers(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_self_assessment_works_under_the_policy(deployed, open_page) -> None:
+    """The page script, its JSON data and its styles all run under the strict policy: the danger
+    screen shows help at once, and a full walk-through reaches a result."""
+    _site, url = deployed
+    loaded = open_page(url + "self-assessment/")
+    choose_audience(loaded, "self")
+    loaded.click("label[for='q-harm-yes']")
+    assert loaded.locator("#q-harm + .iop-urgent").is_visible()
+    loaded.click("label[for='q-harm-no']")
+
+    loaded = open_page(url + "self-assessment/")
+    walk(loaded, "self", CALM)
+    assert shown_result(loaded)["level"] == "outpatient"
+    assert policy_problems(loaded) == [] and loaded.page_errors == []
