@@ -24,7 +24,8 @@ _PAGE_TEMPLATE_NAME = "<page>"
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, so a `serve` rebuild recompiles only
+    """Compiled templates kept in memory by their owner (the plugin, for the life of a `serve`
+    process), so a rebuild recompiles only
     the templates that changed (MkDocs makes a new Jinja environment, and so recompiles every
     template, on each rebuild). Jinja stores each entry with its source's checksum and ignores
     it when the source differs, so an edited template is always recompiled. One cache per kind
@@ -40,13 +41,6 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-# For MkDocs' theme environment (set in the plugin's on_env) and for ours, which differ in syntax.
-# Page bodies are not cached: each is compiled once per build, and keeping every page's code
-# would cost memory in every build to save a few milliseconds in `serve`.
-THEME_TEMPLATE_CACHE = MemoryBytecodeCache()
-_PAGE_TEMPLATE_CACHE = MemoryBytecodeCache()
 
 
 def tel_href(number: Any) -> str:
@@ -76,7 +70,6 @@ def make_page_environment(templates_dir: Path | None) -> jinja2.Environment:
         # read as the start of a comment; page comments are written {## like this ##} instead.
         comment_start_string="{##",
         comment_end_string="##}",
-        bytecode_cache=_PAGE_TEMPLATE_CACHE,
     )
     env.filters["tel"] = tel_href
     if templates_dir and (templates_dir / "partials" / "data-table.html").is_file():

@@ -29,7 +29,7 @@ from generator.front_matter import parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
 from generator.links import explain_link_warning
 from generator.page_rendering import (
-    THEME_TEMPLATE_CACHE,
+    MemoryBytecodeCache,
     make_page_environment,
     page_context,
     render_data_files,
@@ -133,6 +133,13 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
 
     def __init__(self) -> None:
         self.state: BuildState | None = None
+        # Compiled theme templates, kept for the life of the process: see on_startup.
+        self.template_cache = MemoryBytecodeCache()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this event makes MkDocs keep this plugin object across `serve` rebuilds
+        (MkDocs >= 1.4), so ``template_cache`` outlives each rebuild's new Jinja environment.
+        Everything that belongs to one build is made afresh in on_config."""
 
     # on_config runs first among plugins so later ones (search) see our Markdown extensions.
     @event_priority(100)
@@ -263,7 +270,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             raise PluginError(SiteErrors(self.state.errors).format())
         env.globals["data"] = self.state.data.values
         env.filters["tel"] = tel_href
-        env.bytecode_cache = THEME_TEMPLATE_CACHE
+        env.bytecode_cache = self.template_cache
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
