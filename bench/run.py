@@ -29,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +36,11 @@ from typing import Any
 
 from bench.gzip_server import COMPRESSED_TYPES, GzipServer
 from bench.synthetic import make_bare_project, make_standin_project, make_synthetic_project
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # one list of flags for tests and benchmarks
+from tests.conftest import (  # one list of Chromium flags for tests and benchmarks
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    fetch_text,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / "work"
@@ -195,18 +198,10 @@ def _copy_project(config: Path, folder: Path) -> Path:
     return folder / config.name
 
 
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
 def _wait_for(url: str, text: str, limit: float = 60, interval: float = 0.01) -> float:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        if text in _fetch(url):
+        if text in fetch_text(url):
             return time.monotonic()
         time.sleep(interval)
     raise RuntimeError(f"{text!r} never appeared at {url}")

@@ -137,6 +137,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def fetch_text(url: str) -> str:
+    """The page at ``url`` as text, or "" while the server is not answering (yet)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
 def serve_directory(directory: Path) -> tuple[subprocess.Popen, str]:
     """A static server on a free loopback port, as a deployer's host would serve the folder."""
     port = free_port()

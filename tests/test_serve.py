@@ -6,27 +6,18 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
-from tests.conftest import free_port, page, write_files
+from tests.conftest import fetch_text, free_port, page, write_files
 
 WAIT_SECONDS = 60  # an upper bound for slow CI machines, not a timing assertion
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
 
 
 def _wait_for(url: str, text: str) -> str:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        body = _fetch(url)
+        body = fetch_text(url)
         if text in body:
             return body
         time.sleep(0.2)
@@ -97,9 +88,9 @@ def test_serve_recovers_without_restart_once_a_broken_page_is_fixed(served_proje
     write_files(project, {"content/index.md": broken})
     # The failed rebuild publishes nothing from the broken page.
     deadline = time.monotonic() + WAIT_SECONDS
-    while "We meet 3 days" in _fetch(url) and time.monotonic() < deadline:
+    while "We meet 3 days" in fetch_text(url) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert "days_per_weak" not in _fetch(url)
+    assert "days_per_weak" not in fetch_text(url)
     write_files(project, {"content/index.md": index.replace("We meet", "Fixed: we meet")})
     _wait_for(url, "Fixed: we meet 3 days")
 
