@@ -18,6 +18,8 @@ QUERIES = {
     "relapse": "relapse-prevention-and-aftercare/",
     "medication": "what-is-an-iop/",
     "crisis": "get-help-now/",
+    "12 step": "relapse-prevention-and-aftercare/",
+    "support group": "relapse-prevention-and-aftercare/",
 }
 
 
