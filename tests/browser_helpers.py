@@ -25,3 +25,23 @@ def site_pages(site: Path) -> list[str]:
         relative = html.parent.relative_to(site).as_posix()
         paths.append("" if relative == "." else relative + "/")
     return paths
+
+
+def first_search_result(page, query: str) -> str:
+    """Type ``query`` into Material's search box and return the first result's link.
+
+    Results update with every letter typed, and the list for an earlier query stays until the
+    new one is ready, so this waits until the list was found for the whole last word (Material
+    puts the words a section matched in its link's ``?h=`` parameter).
+    """
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", "")
+    page.keyboard.type(query)
+    page.wait_for_function(
+        """word => [...document.querySelectorAll('.md-search-result__item a')].some(link =>
+            (new URL(link.href).searchParams.get('h') || '').toLowerCase().split(' ')
+                .includes(word))""",
+        arg=query.split()[-1].lower(),
+        timeout=10_000,
+    )
+    return page.locator(".md-search-result__item a").first.get_attribute("href")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser_helpers import first_search_result
+
 # The words people use, and the page that should answer them first.
 QUERIES = {
     "rehab": "levels-of-care/",
@@ -34,21 +36,6 @@ def search_page(browser, site_url):
 
 @pytest.mark.parametrize("query", sorted(QUERIES))
 def test_first_search_result_is_the_right_page(search_page, site_url, query: str) -> None:
-    page = search_page
-    page.click("input.md-search__input")
-    page.fill("input.md-search__input", "")
-    page.keyboard.type(query)
-    first = page.locator(".md-search-result__item").first
-    first.wait_for(timeout=10_000)
-    # Results update as each letter is typed, and the list of the previous query stays until
-    # the new one is ready: wait until the list was found for the whole last word (Material
-    # puts the words a section matched in its link's ?h= parameter).
-    page.wait_for_function(
-        """word => [...document.querySelectorAll('.md-search-result__item a')].some(link =>
-            (new URL(link.href).searchParams.get('h') || '').split(' ').includes(word))""",
-        arg=query.split()[-1],
-        timeout=10_000,
-    )
-    href = first.locator("a").first.get_attribute("href")
+    href = first_search_result(search_page, query)
     target = href.split("?")[0].split("#")[0].removeprefix(site_url)
     assert target == QUERIES[query], f"'{query}' led first to {href}"

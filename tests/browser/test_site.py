@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_helpers import axe_violations, site_pages
+from tests.browser_helpers import axe_violations, first_search_result, site_pages
 from tests.conftest import REPO
 
 WIDTHS = [1280, 375]
@@ -36,11 +36,7 @@ def test_search_finds_a_page(make_page, width: int) -> None:
     page = make_page("", width=width)
     if width < 960:
         page.click('label.md-header__button[for="__search"]')
-    page.click("input.md-search__input")
-    page.keyboard.type("crisis lifeline")
-    first = page.locator(".md-search-result__item").first
-    first.wait_for(timeout=10_000)
-    assert "get-help-now/" in first.locator("a").first.get_attribute("href")
+    assert "get-help-now/" in first_search_result(page, "crisis lifeline")
     assert page.outside_requests == []
 
 
