@@ -25,11 +25,10 @@ _PAGE_TEMPLATE_NAME = "<page>"
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in memory by their owner (the plugin, for the life of a `serve`
-    process), so a rebuild recompiles only
-    the templates that changed (MkDocs makes a new Jinja environment, and so recompiles every
-    template, on each rebuild). Jinja stores each entry with its source's checksum and ignores
-    it when the source differs, so an edited template is always recompiled. One cache per kind
-    of environment: compiled code depends on the environment's settings."""
+    process), so a rebuild recompiles only the templates that changed: MkDocs makes a new Jinja
+    environment, and so recompiles every template, on each rebuild. Jinja stores each entry with
+    its source's checksum and ignores it when the source differs, so an edited template is always
+    recompiled."""
 
     def __init__(self) -> None:
         self._store: dict[str, bytes] = {}
@@ -187,6 +186,9 @@ def render_data_strings(
                 "check the spelling; data files can use the same variables as pages "
                 "(README.md, For editors > Variables)"
             )
+        except Exception as exc:  # a filter or test failing on a value: same as on pages
+            problem = f"template error: {type(exc).__name__}: {exc}"
+            fix = "check the expression in this text"
         errors.append(loaded.error(key_path, problem, fix))
         return value
 

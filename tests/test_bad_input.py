@@ -127,6 +127,10 @@ CASES = {
         },
         ("content/data/notes.yml:2", "intro.text", "unknown variable", "check the spelling"),
     ),
+    "failing expression in a data file's text": (
+        {"content/data/notes.yml": "intro:\n  text: '{{ 1 // 0 }} hours'\n"},
+        ("content/data/notes.yml:2", "intro.text", "ZeroDivisionError"),
+    ),
     "file that is not UTF-8": (
         {"content/get-help-now.md": page("Get help now", "Caf\u00e9").encode("latin-1")},
         ("content/get-help-now.md:14", "not UTF-8", "save the file as UTF-8"),

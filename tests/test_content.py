@@ -167,6 +167,28 @@ def test_no_program_fact_or_crisis_number_is_typed_into_a_page(path: Path) -> No
     assert not re.search(r"662-?HELP|435748|800-487-4889", body), path.name
 
 
+LEVELS = yaml.safe_load((CONTENT / "data" / "levels.yml").read_text(encoding="utf-8"))["levels"]
+LEVEL_HOURS = sorted(
+    {value for level in LEVELS.values() for key, value in level.items() if key.startswith("hours_")}
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*PAGES, *sorted(set((CONTENT / "data").glob("*.yml")) - {CONTENT / "data" / "levels.yml"})],
+    ids=lambda path: path.name,
+)
+def test_no_level_of_care_hours_are_typed_outside_levels_yml(path: Path) -> None:
+    """The hours of each level of care are typed once, in levels.yml; pages and other data files
+    quote them ({{ data.levels.levels.iop.hours_min }})."""
+    text = path.read_text(encoding="utf-8")
+    for hours in LEVEL_HOURS:
+        typed = rf"(?<![\w.-]){hours}(?: or more| or fewer)? hours|fewer than {hours}\b"
+        assert not re.search(typed, text), (
+            f"{path.name} types {hours} hours: quote it from content/data/levels.yml"
+        )
+
+
 def test_no_page_was_reviewed_in_the_future() -> None:
     for path in PAGES:
         front, _ = parse_front_matter(path.read_text(encoding="utf-8"), path.name)
