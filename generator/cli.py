@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import SiteErrors
+from generator.errors import SiteError, SiteErrors
 from generator.front_matter import scaffold_front_matter
 from generator.site_config import PLUGIN_NAME, SiteConfig, load_site_config
 
@@ -82,14 +82,38 @@ def _replace_directory(new: Path, target: Path) -> None:
         new.rename(target)
 
 
-def build_site(config_path: Path, out: str | None = None, base_url: str | None = None) -> Path:
+def _release_problems(config) -> list[SiteError]:
+    plugin = config.plugins[PLUGIN_NAME]
+    return list(plugin.state.release_problems) if plugin.state is not None else []
+
+
+def _report_release_problems(problems: list[SiteError], release: bool) -> None:
+    """Under --release they stop the build; otherwise each is a warning naming its place."""
+    if release and problems:
+        raise SiteErrors(
+            [
+                SiteError(p.path, p.message + " (not allowed in a release)", p.fix, p.line, p.key)
+                for p in problems
+            ]
+        )
+    for problem in problems:
+        log.warning(problem.format())
+
+
+def build_site(
+    config_path: Path,
+    out: str | None = None,
+    base_url: str | None = None,
+    release: bool = False,
+) -> Path:
     """Validate, build into a temporary folder, and replace the output folder on success."""
     site_config = load_site_config(config_path)
     target = _output_dir(site_config, out)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        _run_mkdocs_build(config_path, staging, base_url)
+        config = _run_mkdocs_build(config_path, staging, base_url)
+        _report_release_problems(_release_problems(config), release)
         _replace_directory(staging, target)
     finally:
         if staging.exists():
@@ -97,17 +121,21 @@ def build_site(config_path: Path, out: str | None = None, base_url: str | None =
     return target
 
 
-def check_site(config_path: Path, today: datetime.date) -> int:
+def check_site(config_path: Path, today: datetime.date, release: bool = False) -> int:
     """Build into a throw-away folder (so links and anchors are checked too), then report."""
     from generator.readability import page_report, render_report
 
     site_config = load_site_config(config_path)
     with tempfile.TemporaryDirectory(prefix="iop-guide-check-") as scratch:
         config = _run_mkdocs_build(config_path, Path(scratch), None)
+    problems = _release_problems(config)
+    if release and problems:
+        _report_release_problems(problems, release=True)
     plugin = config.plugins[PLUGIN_NAME]
     max_grade = float(site_config.plugin_options()["max_reading_grade"])
     rows = [page_report(record, today) for record in plugin.state.pages]
     table, warnings = render_report(rows, max_grade)
+    warnings = warnings + [problem.format() for problem in problems]
     print(table)
     for warning in warnings:
         log.warning(warning)
@@ -137,9 +165,17 @@ def _parser() -> argparse.ArgumentParser:
         "--base-url",
         help="the address the site will be published at, e.g. https://example.org/iop/",
     )
+    release_help = (
+        "refuse to publish what may stand in a preview: pages without a clinical review or "
+        "past their review date, placeholder text, pages missing from nav, the example site_url"
+    )
+    build.add_argument("--release", action="store_true", help=release_help)
     serve = with_config(commands.add_parser("serve", help="live preview with reload"))
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port to serve on")
-    with_config(commands.add_parser("check", help="validate everything without writing the site"))
+    check = with_config(
+        commands.add_parser("check", help="validate everything without writing the site")
+    )
+    check.add_argument("--release", action="store_true", help=release_help)
     new = with_config(commands.add_parser("new", help="create a page with valid front matter"))
     new.add_argument("title", help='the page title, e.g. "Sober living homes"')
     return parser
@@ -154,10 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "build":
-            target = build_site(config_path, args.out, args.base_url)
+            target = build_site(config_path, args.out, args.base_url, args.release)
             log.info(f"Site written to {target}")
         elif args.command == "check":
-            return check_site(config_path, today)
+            return check_site(config_path, today, args.release)
         elif args.command == "serve":
             from mkdocs.commands.serve import serve
 

@@ -98,6 +98,9 @@ class BuildState:
     environment: jinja2.Environment
     abbreviations: str
     errors: list[SiteError] = field(default_factory=list)
+    # Problems that may stand in a preview but must not be published: warnings for `build` and
+    # `check`, errors for `build --release` and `check --release` (see generator.cli).
+    release_problems: list[SiteError] = field(default_factory=list)
     body_first_line: dict[str, int] = field(default_factory=dict)
     pages: list[PageRecord] = field(default_factory=list)
     link_filter: logging.Filter | None = None

@@ -109,6 +109,21 @@ CRISIS_LINE = {
     "tty": Field(str, required=False, check=_phone, doc="number for TTY users"),
     "url": Field(str, required=False, check=_url, doc="the service's website"),
     "hours": Field(str, required=False, doc="when it answers"),
+    "text_what": Field(
+        str, required=False, doc="what to send in the text, e.g. 'your ZIP code' or 'START'"
+    ),
+    "options": Field(
+        list,
+        required=False,
+        doc="menu options once the call connects",
+        items=Field(
+            dict,
+            keys={
+                "press": Field(int, doc="the key to press", example="2"),
+                "for": Field(str, doc="what that key reaches", example="help in Spanish"),
+            },
+        ),
+    ),
 }
 
 CRISIS = Field(
@@ -118,6 +133,8 @@ CRISIS = Field(
         "lifeline": Field(dict, keys=CRISIS_LINE, doc="the 988 Suicide & Crisis Lifeline"),
         "helpline": Field(dict, keys=CRISIS_LINE, doc="SAMHSA's National Helpline"),
         "emergency": Field(dict, keys=CRISIS_LINE, doc="emergency services (911)"),
+        "poison": Field(dict, keys=CRISIS_LINE, doc="Poison Control (overdose questions)"),
+        "violence": Field(dict, keys=CRISIS_LINE, doc="the National Domestic Violence Hotline"),
     },
 )
 
