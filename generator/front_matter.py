@@ -82,6 +82,15 @@ FRONT_MATTER = Field(
         "template": Field(str, required=False, doc="a page template in templates/"),
         "hide": Field(list, required=False, items=Field(str), doc="Material: parts to hide"),
         "search": Field(dict, required=False, open=True, keys={}, doc="Material: search boost"),
+        # Material's search plugin indexes page tags with a high boost: the words readers type
+        # (brand and street names, everyday phrases) that the page itself may not use.
+        "tags": Field(
+            list,
+            required=False,
+            items=Field(str),
+            doc="words readers search for that should find this page first",
+            example="[Suboxone, Narcan]",
+        ),
     },
 )
 
