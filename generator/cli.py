@@ -206,7 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _failed(args.command)
     except MkDocsException as exc:
         # MkDocs has already logged the problems; this is its summary ("Aborted with ...").
-        log.error(str(exc))
+        if not _is_engine_summary(exc):
+            log.error(str(exc))
         return _failed(args.command)
     return 0
 
@@ -225,6 +226,11 @@ def _new(config_path: Path, title: str, today: datetime.date) -> int:
         f"it to `nav:` in {config_path.name}, e.g.  - {title}: {path.name}"
     )
     return 0
+
+
+def _is_engine_summary(exc: Exception) -> bool:
+    """MkDocs' "Aborted with a BuildError!" follows our own list of problems: it is noise."""
+    return str(exc) == "Aborted with a BuildError!"
 
 
 def _failed(command: str) -> int:

@@ -12,39 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.data_schemas import (
+    cross_file_errors,
+    validate_glossary,
+    validate_levels,
+    validate_week,
+)
 from generator.errors import SiteError, display_path
-from generator.schema import Field, validate
 from generator.yaml_loader import LoadedYaml, UnreadableFileError, load_yaml_text, read_text_file
-
-_TEXT = Field(str)
-
-GLOSSARY = Field(
-    dict,
-    keys={
-        "terms": Field(
-            list,
-            items=Field(
-                dict,
-                keys={
-                    "term": Field(str, doc="the word or phrase"),
-                    "abbr": Field(str, required=False, doc="its abbreviation, e.g. IOP"),
-                    "definition": Field(str, doc="one or two plain sentences"),
-                    "also_called": Field(list, required=False, items=_TEXT),
-                },
-            ),
-        )
-    },
-)
-
-_COLUMN = Field(dict, keys={"key": _TEXT, "heading": _TEXT})
-
-LEVELS = Field(
-    dict,
-    keys={
-        "columns": Field(list, items=_COLUMN, doc="the comparison table's columns, in order"),
-        "levels": Field(dict, open=True, keys={}, doc="each level of care, by id"),
-    },
-)
 
 
 def _validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
@@ -54,35 +29,11 @@ def _validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
     return validate_assessment(loaded)
 
 
-def _schema_validator(schema: Field) -> Callable[[LoadedYaml], list[SiteError]]:
-    return lambda loaded: validate(loaded, schema)
-
-
-def _validate_levels(loaded: LoadedYaml) -> list[SiteError]:
-    errors = validate(loaded, LEVELS)
-    if errors:
-        return errors
-    keys = [column["key"] for column in loaded.data["columns"]]
-    for level_id, level in loaded.data["levels"].items():
-        if not isinstance(level, dict):
-            errors.append(loaded.error(("levels", level_id), "a level must be a mapping", ""))
-            continue
-        for key in keys:
-            if key not in level:
-                errors.append(
-                    loaded.error(
-                        ("levels", level_id),
-                        f"level '{level_id}' has no '{key}', which the table shows as a column",
-                        f"add '{key}:' to it, or remove that column from 'columns'",
-                    )
-                )
-    return errors
-
-
 # Known data files and their validators; any other YAML file in the folder is loaded unchecked.
 VALIDATORS: dict[str, Callable[[LoadedYaml], list[SiteError]]] = {
-    "glossary": _schema_validator(GLOSSARY),
-    "levels": _validate_levels,
+    "glossary": validate_glossary,
+    "levels": validate_levels,
+    "week": validate_week,
     "assessment": _validate_assessment,
 }
 
@@ -94,6 +45,9 @@ class DataFiles:
     values: dict[str, Any] = field(default_factory=dict)
     loaded: dict[str, LoadedYaml] = field(default_factory=dict)
     paths: list[Path] = field(default_factory=list)
+    # Files with errors of their own, by stem: errors on pages that quote them follow from
+    # these and are folded into them (see generator.follow_on_errors).
+    broken: dict[str, str] = field(default_factory=dict)
 
 
 def load_data_files(folder: Path, project_root: Path) -> tuple[DataFiles, list[SiteError]]:
@@ -109,6 +63,7 @@ def load_data_files(folder: Path, project_root: Path) -> tuple[DataFiles, list[S
             loaded = load_yaml_text(read_text_file(str(path), shown), shown)
         except UnreadableFileError as exc:
             errors.append(exc.error)
+            data.broken[stem] = shown
             continue
         if stem in data.values:
             errors.append(
@@ -118,7 +73,11 @@ def load_data_files(folder: Path, project_root: Path) -> tuple[DataFiles, list[S
         validator = VALIDATORS.get(stem)
         file_errors = validator(loaded) if validator else []
         errors.extend(file_errors)
+        if file_errors:
+            data.broken[stem] = shown
         data.values[stem] = loaded.data
         data.loaded[stem] = loaded
         data.paths.append(path)
+    if not data.broken:
+        errors.extend(cross_file_errors(data.loaded))
     return data, errors

@@ -18,6 +18,7 @@ import jinja2
 
 from generator.data_files import DataFiles
 from generator.errors import SiteError
+from generator.template_errors import syntax_error_text, undefined_problem
 from generator.yaml_loader import LoadedYaml
 
 _PAGE_TEMPLATE_NAME = "<page>"
@@ -103,36 +104,23 @@ def render_page_markdown(
         return template.render(context), None
     except jinja2.TemplateSyntaxError as exc:
         line = exc.lineno or 1
-        return None, _error(
-            path,
-            source,
-            line,
-            first_line,
+        message, fix = syntax_error_text(exc, env) or (
             f"template syntax error: {exc.message}",
             "check that every {{ has a matching }} and every {% if %}/{% for %} has its "
             "{% endif %}/{% endfor %}",
         )
+        return None, _error(path, source, line, first_line, message, fix)
     except jinja2.UndefinedError as exc:
         line = _template_line(exc)
-        return None, _error(
-            path,
-            source,
-            line,
-            first_line,
-            f"unknown variable: {exc.message}",
-            "check the spelling; the variables a page can use are listed in README.md "
-            "(For editors > Variables), and come from site-config.yml and content/data/",
-        )
+        message, fix = undefined_problem(env, source, context, exc.message or "", line)
+        return None, _error(path, source, line, first_line, message, fix)
     except Exception as exc:
         line = _template_line(exc)
-        return None, _error(
-            path,
-            source,
-            line,
-            first_line,
+        message, fix = syntax_error_text(exc, env) or (
             f"template error: {type(exc).__name__}: {exc}",
             "check the expression on this line",
         )
+        return None, _error(path, source, line, first_line, message, fix)
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -178,17 +166,17 @@ def render_data_strings(
         try:
             return env.from_string(value).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            problem = f"template syntax error: {exc.message}"
-            fix = "check that every {{ has a matching }}"
-        except jinja2.UndefinedError as exc:
-            problem = f"unknown variable: {exc.message}"
-            fix = (
-                "check the spelling; data files can use the same variables as pages "
-                "(README.md, For editors > Variables)"
+            problem, fix = syntax_error_text(exc, env) or (
+                f"template syntax error: {exc.message}",
+                "check that every {{ has a matching }}",
             )
+        except jinja2.UndefinedError as exc:
+            problem, fix = undefined_problem(env, value, context, exc.message or "")
         except Exception as exc:  # a filter or test failing on a value: same as on pages
-            problem = f"template error: {type(exc).__name__}: {exc}"
-            fix = "check the expression in this text"
+            problem, fix = syntax_error_text(exc, env) or (
+                f"template error: {type(exc).__name__}: {exc}",
+                "check the expression in this text",
+            )
         errors.append(loaded.error(key_path, problem, fix))
         return value
 

@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from generator.data_files import DataFiles, load_data_files
 from generator.deploy import write_deploy_files
 from generator.errors import SiteError, SiteErrors, display_path
+from generator.follow_on_errors import fold_follow_on_errors
 from generator.front_matter import parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
 from generator.links import explain_link_warning
@@ -38,6 +39,7 @@ from generator.page_rendering import (
 )
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
 from generator.task_lists import name_task_list_boxes
+from generator.template_errors import page_render_errors
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
@@ -242,7 +244,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             state.environment, markdown, context, shown, first_line
         )
         if error is not None:
-            state.errors.append(error)
+            state.errors.extend(
+                page_render_errors(error, state.environment, markdown, context, shown, first_line)
+            )
             return ""
         return rendered + state.abbreviations
 
@@ -270,11 +274,24 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         if self.state.errors:
-            raise PluginError(SiteErrors(self.state.errors).format())
+            raise PluginError(SiteErrors(self._errors_to_show()).format())
         env.globals["data"] = self.state.data.values
         env.filters["tel"] = tel_href
         env.bytecode_cache = self.template_cache
         return env
+
+    def _errors_to_show(self) -> list[SiteError]:
+        """The collected errors, those that follow from a broken data file folded into it."""
+        assert self.state is not None
+        root = self.state.project_root
+
+        def read_text(shown: str) -> str | None:
+            try:
+                return (root / shown).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+
+        return fold_follow_on_errors(self.state.errors, self.state.data.broken, read_text)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.state is None:

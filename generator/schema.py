@@ -46,6 +46,8 @@ class Field:
     example: str = ""
     check: Callable[[Any], tuple[str, ...] | None] | None = None
     forbidden: Mapping[str, str] = field(default_factory=dict)
+    # The only values allowed (a fixed set such as a week day's `kind`); empty means any value.
+    choices: tuple[Any, ...] = ()
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
@@ -96,6 +98,13 @@ def _validate_value(
                 fix,
             )
         ]
+    if schema.choices and value not in schema.choices:
+        allowed = ", ".join(str(choice) for choice in schema.choices)
+        close = difflib.get_close_matches(str(value), [str(c) for c in schema.choices], n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return [
+            loaded.error(key_path, f"'{value}' is not allowed here", f"{hint}use one of: {allowed}")
+        ]
     errors: list[SiteError] = []
     if isinstance(value, dict) and schema.keys is not None:
         errors.extend(_validate_mapping(loaded, schema, value, key_path))
@@ -115,6 +124,10 @@ def _validate_mapping(
 ) -> list[SiteError]:
     assert schema.keys is not None
     errors: list[SiteError] = []
+    # A misspelt required key is one mistake, not two: its "unknown key" error names the key it
+    # should be, and the "missing required key" error that would follow is left out.
+    missing = [k for k, child in schema.keys.items() if child.required and k not in value]
+    explained: set[str] = set()
     for key, item in value.items():
         child_path = (*key_path, key)
         if key in schema.forbidden:
@@ -124,9 +137,14 @@ def _validate_mapping(
         elif key in schema.keys:
             errors.extend(_validate_value(loaded, schema.keys[key], item, child_path))
         elif not schema.open:
-            errors.append(_unknown_key(loaded, child_path, key, schema))
+            meant = difflib.get_close_matches(str(key), missing, n=1)
+            if meant and meant[0] not in explained:
+                explained.add(meant[0])
+                errors.append(_misspelt_required_key(loaded, child_path, key, meant[0]))
+            else:
+                errors.append(_unknown_key(loaded, child_path, key, schema))
     for key, child in schema.keys.items():
-        if child.required and key not in value:
+        if child.required and key not in value and key not in explained:
             what = f" ({child.doc})" if child.doc else ""
             example = f", for example `{key}: {child.example}`" if child.example else ""
             errors.append(
@@ -138,6 +156,16 @@ def _validate_mapping(
                 )
             )
     return errors
+
+
+def _misspelt_required_key(
+    loaded: LoadedYaml, key_path: KeyPath, key: Any, meant: str
+) -> SiteError:
+    return loaded.error(
+        key_path,
+        f"unknown key '{key}' (and the required key '{meant}' is missing)",
+        f"did you mean '{meant}'? Rename '{key}' to '{meant}'",
+    )
 
 
 def _unknown_key(loaded: LoadedYaml, key_path: KeyPath, key: Any, schema: Field) -> SiteError:

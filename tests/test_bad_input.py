@@ -125,7 +125,12 @@ CASES = {
         {
             "content/data/notes.yml": "intro:\n  text: Call {{ organisation.phnoe }} today.\n",
         },
-        ("content/data/notes.yml:2", "intro.text", "unknown variable", "check the spelling"),
+        (
+            "content/data/notes.yml:2",
+            "intro.text",
+            "unknown variable",
+            "write 'organisation.phone' instead",
+        ),
     ),
     "failing expression in a data file's text": (
         {"content/data/notes.yml": "intro:\n  text: '{{ 1 // 0 }} hours'\n"},
