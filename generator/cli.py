@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.errors import SiteError, SiteErrors
-from generator.front_matter import scaffold_front_matter
+from generator.front_matter import nav_line, scaffold_front_matter
 from generator.site_config import PLUGIN_NAME, SiteConfig, load_site_config
 
 log = logging.getLogger("iop-guide")
@@ -223,7 +223,7 @@ def _new(config_path: Path, title: str, today: datetime.date) -> int:
     path.write_text(scaffold_front_matter(title, today), encoding="utf-8")
     log.info(
         f"Created {path}.\nNext: fill in its description and sources, write the page, and add "
-        f"it to `nav:` in {config_path.name}, e.g.  - {title}: {path.name}"
+        f"it to `nav:` in {config_path.name}, e.g.  {nav_line(title, path.name)}"
     )
     return 0
 

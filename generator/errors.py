@@ -20,11 +20,16 @@ class SiteError:
     line: int | None = None
     key: str = ""
     source_line: str = ""
+    # Lines shown before the offending one, as (line number, text): the line above an
+    # indentation error, which is half of the mistake.
+    context_lines: tuple[tuple[int, str], ...] = ()
 
     def format(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         key = f" [{self.key}]" if self.key else ""
         text = f"{where}:{key} {self.message}"
+        for number, line in self.context_lines:
+            text += f"\n    {number} | {line.rstrip()}"
         if self.source_line:
             text += f"\n    {self.line} | {self.source_line.rstrip()}"
         if self.fix:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from generator.errors import SiteError
 from generator.schema import Field, validate
 from generator.yaml_loader import LoadedYaml, UnreadableFileError, load_yaml_text
@@ -131,6 +133,58 @@ def parse_front_matter(text: str, path: str) -> tuple[FrontMatter | None, list[S
     ), []
 
 
+def normalise_text(text: str) -> str:
+    """Text as the parsers expect it: a byte-order mark dropped, Windows (CRLF) and old Mac (CR)
+    line endings made plain newlines. Editors on Windows, or git with ``autocrlf``, save both."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# The text `iop-guide new` writes for the editor to replace; one source for both the scaffold
+# and the check that none of it is published.
+PLACEHOLDER_DESCRIPTION = "One plain sentence about this page, under 160 characters."
+PLACEHOLDER_SOURCE_TITLE = "Title of the document the facts come from"
+PLACEHOLDER_PUBLISHER = "Who published it, for example SAMHSA"
+PLACEHOLDER_BODY = "Write the page here, in plain words."
+PLACEHOLDERS = (
+    PLACEHOLDER_DESCRIPTION,
+    PLACEHOLDER_SOURCE_TITLE,
+    PLACEHOLDER_PUBLISHER,
+    PLACEHOLDER_BODY,
+)
+
+
+def find_placeholders(text: str, path: str) -> list[SiteError]:
+    """Each line that still holds text `iop-guide new` wrote for the editor to replace."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for placeholder in PLACEHOLDERS:
+            if placeholder in line:
+                problems.append(
+                    SiteError(
+                        path,
+                        "placeholder text from `iop-guide new` is still here",
+                        "replace it with the real text",
+                        line=number,
+                        source_line=line,
+                    )
+                )
+                break
+    return problems
+
+
+def nav_line(title: str, file_name: str) -> str:
+    """The ``nav:`` entry for a new page, quoted when the title would not be plain YAML (a
+    colon, a leading dash or quote...), so the line the editor pastes is valid."""
+    plain = f"- {title}: {file_name}"
+    try:
+        if yaml.safe_load(plain) == [{title: file_name}]:
+            return plain
+    except yaml.YAMLError:
+        pass
+    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+    return f'- "{escaped}": {file_name}'
+
+
 def scaffold_front_matter(title: str, today: datetime.date) -> str:
     """Front matter for a new page that passes validation once its placeholders are filled."""
     next_year = (
@@ -142,16 +196,16 @@ def scaffold_front_matter(title: str, today: datetime.date) -> str:
     return (
         "---\n"
         f'title: "{safe_title}"\n'
-        "description: One plain sentence about this page, under 160 characters.\n"
+        f"description: {PLACEHOLDER_DESCRIPTION}\n"
         f"reviewed: {today.isoformat()}\n"
         f"next_review: {next_year.isoformat()}\n"
         "sources:\n"
-        "  - title: Title of the document the facts come from\n"
-        "    publisher: Who published it, for example SAMHSA\n"
+        f"  - title: {PLACEHOLDER_SOURCE_TITLE}\n"
+        f"    publisher: {PLACEHOLDER_PUBLISHER}\n"
         "    url: https://www.samhsa.gov/\n"
         f"    accessed: {today.isoformat()}\n"
         "---\n"
         f"# {title}\n\n"
-        "Write the page here, in plain words. End with something the reader can do next,\n"
+        f"{PLACEHOLDER_BODY} End with something the reader can do next,\n"
         "and a link to [Get help now](get-help-now.md).\n"
     )

@@ -1,14 +1,32 @@
-"""Point MkDocs' link warnings at the page line that holds the link, and say how to fix it.
+"""Turn MkDocs' link warnings into located errors: the page line, the likely target, the fix.
 
-MkDocs checks links and anchors itself (we keep its checker); its warnings name the page and the
-link but not the line, and an editor with a long page needs the line.
+MkDocs checks links and anchors itself (we keep its checker), but its warnings name neither the
+line nor, for a misspelt file, the page that was meant, and a broken link is a real error: the
+reader clicks it and lands nowhere. A link starting with ``/`` is an error too: it works in the
+preview but breaks when the site is published under a sub-path (``https://example.org/iop/``).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable, Iterable
 
-_LINK_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)'")
+from generator.errors import SiteError
+
+_PAGE_AND_LINK = re.compile(
+    r"^Doc file '(?P<page>[^']+)' contains (?:a|an [\w ]+?) link '(?P<link>[^']+)'"
+)
+_ABSOLUTE = re.compile(r"contains an absolute link")
+_UNRECOGNIZED = re.compile(r"contains an unrecognized relative link")
+_ANCHOR = re.compile(
+    r"but (?:the doc '(?P<target>[^']+)' does not contain an anchor '#(?P<anchor>[^']+)'|"
+    r"there is no such anchor on this page)"
+)
+_MKDOCS_SUGGESTION = re.compile(r"Did you mean '(?P<suggestion>[^']+)'\?")
+
+# How many of a page's ids to list for a broken anchor.
+_ANCHORS_SHOWN = 40
 
 
 def find_link_line(source: str, link: str) -> tuple[int | None, str]:
@@ -22,31 +40,86 @@ def find_link_line(source: str, link: str) -> tuple[int | None, str]:
     return None, ""
 
 
-def explain_link_warning(message: str, read_page) -> str | None:
-    """The message with the file:line, the source line and a fix, or None if not a link warning.
+def link_error(
+    message: str,
+    read_page: Callable[[str], tuple[str, str] | None],
+    page_names: Iterable[str] = (),
+    anchors_of: Callable[[str], Iterable[str] | None] = lambda src_uri: None,
+) -> SiteError | None:
+    """The error for one of MkDocs' link messages, or None if ``message`` is not about a link.
 
-    ``read_page(src_uri)`` returns the page's source text and the path to show, or None.
+    ``read_page(src_uri)`` gives a page's source and the path to show; ``page_names`` are the
+    site's page files (to suggest one for a misspelt link); ``anchors_of(src_uri)`` gives the
+    ids a page has (to list them for a broken anchor).
     """
-    match = _LINK_WARNING.match(message)
+    match = _PAGE_AND_LINK.match(message)
     if match is None:
         return None
-    page = read_page(match["page"])
-    if page is None:
-        return None
-    source, shown = page
-    line, source_line = find_link_line(source, match["link"])
-    if "does not contain an anchor" in message:
-        fix = (
-            "link to a heading that exists: its id is the heading in lower case with dashes, "
-            "or the {#id} written after it"
+    src_uri, link = match["page"], match["link"]
+    page = read_page(src_uri)
+    source, shown = page if page is not None else ("", src_uri)
+    line, source_line = find_link_line(source, link)
+    suggestion = _MKDOCS_SUGGESTION.search(message)
+    anchor = _ANCHOR.search(message)
+    if _ABSOLUTE.search(message):
+        text = (
+            f"link '{link}' starts with '/': it works in the preview but breaks when the site "
+            "is published under a sub-path"
         )
+        fix = "link to the page's file, relative to this page"
+        if suggestion:
+            fix = f"write '{suggestion['suggestion']}' instead ({fix})"
+    elif anchor is not None:
+        target = anchor["target"] or src_uri
+        wanted = anchor["anchor"] or link.partition("#")[2]
+        text = f"broken link '{link}': {target} has no heading or term with the id '#{wanted}'"
+        fix = _anchor_fix(wanted, anchors_of(target), target)
     else:
-        fix = (
-            "check the file name and folder (links go to .md files or images inside content/, "
-            "relative to this page), or remove the link"
-        )
-    where = f"{shown}:{line}" if line else shown
-    text = f"{where}: {message}"
-    if line:
-        text += f"\n    {line} | {source_line.rstrip()}"
-    return text + f"\n    fix: {fix}"
+        kind = "a folder address, not a page file" if _UNRECOGNIZED.search(message) else ""
+        text = f"broken link '{link}': " + (kind or "there is no such page or file in content/")
+        if suggestion:
+            fix = f"did you mean '{suggestion['suggestion']}'?"
+        else:
+            fix = _file_fix(link, page_names)
+    return SiteError(shown, text, fix, line=line, source_line=source_line)
+
+
+def _file_fix(link: str, page_names: Iterable[str]) -> str:
+    path = link.partition("#")[0]
+    names = list(page_names)
+    close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
+    base = (
+        "links go to .md files or images inside content/, relative to this page "
+        "(for example get-help-now.md)"
+    )
+    if close:
+        return f"did you mean '{close[0]}'? Links go to .md files or images inside content/"
+    return base
+
+
+def _anchor_fix(anchor: str, anchors: Iterable[str] | None, target: str) -> str:
+    rule = (
+        "a heading's id is its text in lower case with dashes, or the {#id} written after it; "
+        "a glossary term's id is its abbreviation or term, the same way"
+    )
+    if not anchors:
+        return rule
+    ids = sorted(anchors)
+    close = difflib.get_close_matches(anchor, ids, n=1)
+    hint = f"did you mean '#{close[0]}'? " if close else ""
+    shown = ", ".join(f"#{a}" for a in ids[:_ANCHORS_SHOWN])
+    if len(ids) > _ANCHORS_SHOWN:
+        shown += f" and {len(ids) - _ANCHORS_SHOWN} more"
+    return f"{hint}the ids on {target} are: {shown} ({rule})"
+
+
+def page_not_in_nav(shown: str, src_uri: str) -> SiteError:
+    """A page missing from ``nav``: published, yet reachable only by a link or search."""
+    title = src_uri.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ").capitalize()
+    return SiteError(
+        shown,
+        "this page is not in the navigation (`nav:` in site-config.yml), so readers find it "
+        "only by a link or a search",
+        f'add it to `nav:` in site-config.yml, for example:  - "{title}": {src_uri}',
+        line=1,
+    )

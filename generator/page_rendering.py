@@ -8,7 +8,6 @@ so templates and partials are compiled once.
 
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +17,7 @@ import jinja2
 
 from generator.data_files import DataFiles
 from generator.errors import SiteError
+from generator.phone_numbers import phone_href
 from generator.template_errors import syntax_error_text, undefined_problem
 from generator.yaml_loader import LoadedYaml
 
@@ -45,13 +45,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 def tel_href(number: Any) -> str:
     """``tel:`` link for a displayed phone number; short codes (988, 911) stay as they are."""
-    text = str(number)
-    digits = re.sub(r"[^0-9+]", "", text)
-    if len(digits) == 10 and not digits.startswith("+"):
-        digits = "+1" + digits
-    elif len(digits) == 11 and digits.startswith("1"):
-        digits = "+" + digits
-    return "tel:" + digits
+    return phone_href(number)
 
 
 def make_page_environment(templates_dir: Path | None) -> jinja2.Environment:

@@ -26,9 +26,9 @@ from generator.data_files import DataFiles, load_data_files
 from generator.deploy import write_deploy_files
 from generator.errors import SiteError, SiteErrors, display_path
 from generator.follow_on_errors import fold_follow_on_errors
-from generator.front_matter import parse_front_matter
+from generator.front_matter import find_placeholders, normalise_text, parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
-from generator.links import explain_link_warning
+from generator.links import link_error, page_not_in_nav
 from generator.page_rendering import (
     MemoryBytecodeCache,
     make_page_environment,
@@ -109,12 +109,15 @@ class BuildState:
 
 
 class _LinkWarningFilter(logging.Filter):
-    """Adds the page line and a fix to MkDocs' link warnings (see generator.links)."""
+    """Takes MkDocs' link warnings as located errors (see generator.links): a broken link is
+    reported with the other problems, as an error, instead of as a warning."""
 
     def __init__(self, docs_dir: Path, project_root: Path) -> None:
         super().__init__()
         self.docs_dir = docs_dir
         self.project_root = project_root
+        self.errors: list[SiteError] = []
+        self.files: Files | None = None  # set in on_files, to list a page's anchors
 
     def _read_page(self, src_uri: str) -> tuple[str, str] | None:
         path = self.docs_dir / src_uri
@@ -123,11 +126,24 @@ class _LinkWarningFilter(logging.Filter):
         except (OSError, UnicodeDecodeError):
             return None
 
+    def _page_names(self) -> list[str]:
+        return sorted(p.relative_to(self.docs_dir).as_posix() for p in self.docs_dir.rglob("*.md"))
+
+    def _anchors_of(self, src_uri: str) -> set[str] | None:
+        file = self.files.get_file_from_path(src_uri) if self.files is not None else None
+        page = file.page if file is not None else None
+        return page.present_anchor_ids if page is not None else None
+
     def filter(self, record: logging.LogRecord) -> bool:
-        explained = explain_link_warning(record.getMessage(), self._read_page)
-        if explained is not None:
-            record.msg, record.args = explained, None
-        return True
+        if record.levelno < logging.WARNING:
+            return True
+        error = link_error(
+            record.getMessage(), self._read_page, self._page_names(), self._anchors_of
+        )
+        if error is None:
+            return True
+        self.errors.append(error)
+        return False
 
 
 _PAGES_LOGGER = logging.getLogger("mkdocs.structure.pages")
@@ -202,6 +218,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         config.validation.links.anchors = logging.WARNING
         config.validation.links.unrecognized_links = logging.WARNING
         config.validation.nav.not_found = logging.WARNING
+        # A link starting with / breaks under a sub-path: an error (generator.links).
+        config.validation.links.absolute_links = logging.WARNING
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if self.state is None:
@@ -211,7 +229,19 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         for file in list(files):
             if file.src_uri.startswith(data_prefix):
                 files.remove(file)
+        if self.state.link_filter is not None:
+            self.state.link_filter.files = files
         return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.state is None or not config.nav:
+            return None
+        in_nav = {page.file.src_uri for page in nav.pages}
+        for file in files.documentation_pages():
+            if file.src_uri not in in_nav:
+                shown = display_path(file.abs_src_path, self.state.project_root)
+                self.state.release_problems.append(page_not_in_nav(shown, file.src_uri))
+        return None
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.state is None:
@@ -223,8 +253,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         except UnreadableFileError as exc:
             state.errors.append(exc.error)
             return "---\ntitle: unreadable\n---\n"
+        text = normalise_text(text)
         front_matter, errors = parse_front_matter(text, shown)
         state.errors.extend(errors)
+        state.release_problems.extend(find_placeholders(text, shown))
         if front_matter is not None:
             state.body_first_line[page.file.src_uri] = front_matter.body_first_line
         return text
@@ -273,7 +305,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
     ) -> jinja2.Environment | None:
         if self.state is None:
             return None
-        if self.state.errors:
+        if self.state.errors or self._link_errors():
             raise PluginError(SiteErrors(self._errors_to_show()).format())
         env.globals["data"] = self.state.data.values
         env.filters["tel"] = tel_href
@@ -291,11 +323,19 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             except (OSError, UnicodeDecodeError):
                 return None
 
-        return fold_follow_on_errors(self.state.errors, self.state.data.broken, read_text)
+        errors = [*self.state.errors, *self._link_errors()]
+        return fold_follow_on_errors(errors, self.state.data.broken, read_text)
+
+    def _link_errors(self) -> list[SiteError]:
+        link_filter = self.state.link_filter if self.state is not None else None
+        return list(link_filter.errors) if link_filter is not None else []
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.state is None:
             return
+        # Anchors are checked after pages are written, so their errors are reported here.
+        if self._link_errors():
+            raise PluginError(SiteErrors(self._errors_to_show()).format())
         _rewrite_sitemap_gzip(Path(config.site_dir))
         write_deploy_files(Path(config.site_dir), config.site_url or "")
         self._remove_link_filter()

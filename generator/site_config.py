@@ -13,22 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import SiteError, display_path
+from generator.phone_numbers import phone_problem
 from generator.schema import Field, validate
 from generator.yaml_loader import LoadedYaml, UnreadableFileError, load_yaml_text, read_text_file
 
 PLUGIN_NAME = "iop-guide"
 
-_PHONE_RE = re.compile(r"^[0-9+()\-. A-Z]{3,}$")
-
 
 def _phone(value: str) -> tuple[str, str] | None:
-    if not _PHONE_RE.match(value) or not any(ch.isdigit() for ch in value):
-        return (
-            f"'{value}' does not look like a phone number",
-            "use digits with optional spaces, dashes, dots, brackets or a leading +, "
-            "for example (555) 010-0123",
-        )
-    return None
+    # The same reading as the page's tel: link (generator.phone_numbers): what passes is dialled.
+    return phone_problem(value)
 
 
 def _url(value: str) -> tuple[str, str] | None:

@@ -121,30 +121,9 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = None if mark is None else mark.line + 1 + line_offset
-        source_line = ""
-        if mark is not None:
-            text_lines = text.splitlines()
-            if 0 <= mark.line < len(text_lines):
-                source_line = text_lines[mark.line]
-        problem = exc.problem or "invalid YAML"
-        context = ""
-        if exc.context:
-            context = f" ({exc.context}"
-            if exc.context_mark is not None and exc.context_mark is not mark:
-                context += f" that starts on line {exc.context_mark.line + 1 + line_offset}"
-            context += ")"
-        raise UnreadableFileError(
-            SiteError(
-                path=path,
-                line=line,
-                message=f"YAML syntax error: {problem}{context}",
-                fix="check indentation (spaces, not tabs), the colon after each key, and that "
-                "text containing ': ' or starting with a special character is in quotes",
-                source_line=source_line,
-            )
-        ) from None
+        from generator.yaml_errors import explain_yaml_error
+
+        raise UnreadableFileError(explain_yaml_error(exc, text, path, line_offset)) from None
     except yaml.YAMLError as exc:
         raise UnreadableFileError(
             SiteError(path=path, message=f"YAML error: {exc}", fix="fix the YAML syntax")

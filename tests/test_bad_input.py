@@ -115,7 +115,7 @@ CASES = {
     ),
     "data file that fails to parse": (
         {"content/data/levels.yml": "columns: [unclosed\n"},
-        ("content/data/levels.yml:2", "YAML syntax error"),
+        ("content/data/levels.yml:1", "YAML syntax error"),
     ),
     "invalid data file": (
         {"content/data/glossary.yml": "terms:\n  - term: IOP\n    definiton: typo\n"},

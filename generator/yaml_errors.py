@@ -1,0 +1,98 @@
+"""YAML parser errors in plain words, at the line the editor has to change.
+
+PyYAML says "expected <block end>, but found '<block mapping start>'" and sometimes points one
+line late, at a blank line or comment after the mistake. Most such errors are indentation: a
+line not lined up with the one above it. So the message names both lines, quotes them, and
+says in a sentence what is wrong; the parser's own words follow for anyone who wants them.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from generator.errors import SiteError
+
+INDENTATION_FIX = (
+    "line the key up with the keys it belongs with (same number of spaces at the start), or "
+    "indent it further under the key it belongs inside; use spaces, never tabs"
+)
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
+
+
+def explain_yaml_error(
+    exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int = 0
+) -> SiteError:
+    """A located error for ``exc``, raised while parsing ``text`` (shown as ``path``; its
+    lines shifted by ``line_offset`` when the YAML sits inside a larger file)."""
+    mark = exc.problem_mark or exc.context_mark
+    lines = text.splitlines()
+    problem = exc.problem or "invalid YAML"
+    parser_words = problem
+    if exc.context:
+        parser_words += f", {exc.context}"
+        if exc.context_mark is not None and exc.context_mark is not mark:
+            parser_words += f" that starts on line {exc.context_mark.line + 1 + line_offset}"
+    if mark is None or not lines:
+        return SiteError(
+            path,
+            f"YAML syntax error: {parser_words}",
+            "check the file's indentation and the colon after each key",
+        )
+    index = min(mark.line, len(lines) - 1)  # the end of the file counts as its last line
+    # PyYAML reports some errors at the next token, past blank lines and comments.
+    while index > 0 and not _is_content(lines[index]):
+        index -= 1
+    above = index - 1
+    while above >= 0 and not _is_content(lines[above]):
+        above -= 1
+    number = index + 1 + line_offset
+    line = lines[index]
+    context: tuple[tuple[int, str], ...] = ()
+    if above >= 0:
+        context = ((above + 1 + line_offset, lines[above]),)
+    above_words = f"line {above + 1 + line_offset} above it" if above >= 0 else "the line above"
+
+    if "\t" in line[: len(line) - len(line.lstrip())]:
+        sentence = f"line {number} is indented with a tab; YAML indentation must be spaces"
+        fix = "replace the tab with spaces"
+    elif problem.startswith(("expected <block end>", "did not find expected key")) or (
+        problem.startswith("did not find expected '-'")
+    ):
+        sentence = (
+            f"the indentation of line {number} ({_spaces(_indent(line))}) does not fit "
+            f"{above_words} ({_spaces(_indent(lines[above]) if above >= 0 else 0)})"
+        )
+        fix = INDENTATION_FIX
+    elif problem.startswith("mapping values are not allowed"):
+        sentence = (
+            f"line {number} has a ':' that YAML cannot place: either it is indented further "
+            f"than {above_words}, or its text contains ': ' and needs quotes"
+        )
+        fix = (
+            "line it up with the line above if it is a key of its own; if it is text, put the "
+            'whole text in quotes, for example  name: "Step 1: Intake"'
+        )
+    else:
+        sentence = ""
+        fix = (
+            "check indentation (spaces, not tabs), the colon after each key, and that text "
+            "containing ': ' or starting with a special character is in quotes"
+        )
+    message = (
+        f"YAML syntax error: {sentence} (the parser says: {parser_words})"
+        if sentence
+        else f"YAML syntax error: {parser_words}"
+    )
+    return SiteError(path, message, fix, line=number, source_line=line, context_lines=context)
