@@ -143,10 +143,19 @@ def check_site(config_path: Path, today: datetime.date, release: bool = False) -
     return 0
 
 
+EXIT_CODES_HELP = """\
+exit codes:
+  0  done: the site was built or checked (warnings may have been printed)
+  1  problems in the site: each is listed with its file, line and fix
+  2  usage: the command could not run as given (an unknown option, a busy port)"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iop-guide",
         description="Build, preview and check the IOP guide site.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug messages")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -195,10 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "check":
             return check_site(config_path, today, args.release)
         elif args.command == "serve":
-            from mkdocs.commands.serve import serve
+            from generator.preview import serve_preview
 
             load_site_config(config_path)
-            serve(str(config_path), livereload=True, dev_addr=args.dev_addr)
+            return serve_preview(config_path, args.dev_addr)
         elif args.command == "new":
             return _new(config_path, args.title, today)
     except SiteErrors as exc:

@@ -114,3 +114,84 @@ def test_serve_polls_for_changes_every_tenth_of_a_second(tmp_path) -> None:
         assert server.observer.timeout == SERVE_POLL_SECONDS
     finally:
         server.server_close()
+
+
+def _start_serve(project, port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--config",
+            str(project / "site-config.yml"),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _error_body(url: str) -> str:
+    """The body of the page at ``url`` even when it is served with an error status."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for_error_page(url: str, text: str) -> str:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        body = _error_body(url)
+        if text in body:
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared at {url}")
+
+
+def test_a_broken_first_build_serves_an_error_page_until_it_is_fixed(make_project) -> None:
+    """Started on a broken page, the preview answers at once with the problems (not a hung
+    request or an exit), and serves the site once the page is fixed."""
+    broken = page("Home", "We meet {{ program.days_per_wek }} days.")
+    project = make_project({"content/index.md": broken})
+    port = free_port()
+    process = _start_serve(project, port)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        body = _wait_for_error_page(url, "preview-problems")
+        assert "content/index.md:14" in body
+        assert "did you mean &#x27;program.days_per_week&#x27;?" in body
+        # Every address shows the problems, not an empty or stale page.
+        assert "content/index.md:14" in _error_body(url + "get-help-now/")
+        write_files(
+            project, {"content/index.md": page("Home", "We meet {{ program.days_per_week }} days.")}
+        )
+        _wait_for(url, "We meet 3 days")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_serve_on_a_busy_port_says_which_option_to_use(make_project) -> None:
+    import socket
+
+    project = make_project()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = _start_serve(project, port)
+        _, stderr = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in stderr
+    assert f"--dev-addr 127.0.0.1:{port + 1}" in stderr and "make serve PORT=" in stderr
+    assert "Traceback" not in stderr
