@@ -30,7 +30,9 @@ _KEYPAD = {
 _EXTENSION = re.compile(
     r"\s*(?<![A-Za-z])(?:ext\.?|extension|x)\s*(?P<extension>[0-9]{1,6})\s*$", re.I
 )
-_ALLOWED = re.compile(r"^\+?[0-9A-Za-z()\-. ]+$")
+# Capital letters only: a word number is written in capitals (1-800-GET-HELP); lower-case words
+# ("or text us") are a note that belongs elsewhere, not digits to dial.
+_ALLOWED = re.compile(r"^\+?[0-9A-Z()\-. ]+$")
 
 EXAMPLE = "(555) 010-0123, 1-800-662-4357, 988, or (555) 010-0123 ext. 12"
 

@@ -193,7 +193,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             data=data,
             site=site,
             environment=environment,
-            abbreviations=abbreviation_definitions(data.values.get("glossary")),
+            # A broken glossary has its own errors; its terms may lack what tooltips need.
+            abbreviations=""
+            if "glossary" in data.broken
+            else abbreviation_definitions(data.values.get("glossary")),
             errors=list(errors),
         )
         del site_config  # validated; MkDocs' own config object carries the values from here on

@@ -28,6 +28,7 @@ def _line_of(text: str, needle: str) -> int:
 def _config_case(old: str, new: str, needle: str, *expected: str):
     text = _replace(CONFIG, old, new)
     line = _line_of(text, needle)
+    expected = tuple(part.format(line=line, above=line - 1) for part in expected)
     return {"site-config.yml": text}, (f"site-config.yml:{line}", *expected)
 
 
@@ -143,6 +144,191 @@ CASES = {
 }
 
 
+LEVELS = """\
+columns:
+  - {key: name, heading: Level of care}
+  - {key: hours, heading: Treatment each week}
+levels:
+  iop:
+    name: Intensive outpatient
+    hours_min: 9
+    hours_min_teens: 6
+    hours: "{{ data.levels.levels.iop.hours_min }} or more hours"
+"""
+LEVELS_PAGE = page(
+    "Home",
+    "Teens: {{ data.levels.levels.iop.hours_min_teens }} hours. [Help](get-help-now.md)",
+)
+WEEK = """\
+columns:
+  - {key: day, heading: Day}
+days:
+  - {day: Monday, kind: group, hours: 3, when: "", sessions: [Check-in group]}
+  - {day: Wednesday, kind: group, hours: 3, when: "", sessions: [Skills group]}
+  - {day: Friday, kind: group, hours: 3, when: "", sessions: [Family group]}
+"""
+GLOSSARY = "terms:\n  - term: Intensive outpatient program\n    abbr: IOP\n    definition: Care.\n"
+GLOSSARY_PAGE = page(
+    "Glossary",
+    "{% for entry in data.glossary.terms %}\n"
+    "{{ entry.term }}: {{ entry.definition }}\n"
+    "{% endfor %}",
+)
+
+# Mistakes an editor made while trying the site (issue 12); same harness as CASES.
+EDITOR_CASES = {
+    "a number with a letter in a data file": (
+        {
+            "content/data/levels.yml": _replace(LEVELS, "hours_min: 9", "hours_min: 9O"),
+            "content/index.md": LEVELS_PAGE,
+        },
+        (
+            "content/data/levels.yml:7",
+            "[levels.iop.hours_min] expected a whole number, found '9O'",
+            "fix: write a whole number here",
+        ),
+    ),
+    "a misspelt key in a data file": (
+        {
+            "content/data/levels.yml": _replace(LEVELS, "hours_min_teens:", "hours_min_teen:"),
+            "content/index.md": LEVELS_PAGE,
+        },
+        (
+            "1 problem to fix",
+            "content/data/levels.yml:8",
+            "unknown key 'hours_min_teen'",
+            "did you mean 'hours_min_teens'?",
+            "1 error in places that quote it (content/index.md:14) follow from it",
+        ),
+    ),
+    "a misspelt definition in the glossary": (
+        {
+            "content/data/glossary.yml": _replace(GLOSSARY, "definition:", "definiton:"),
+            "content/glossary.md": GLOSSARY_PAGE,
+        },
+        (
+            "1 problem to fix",
+            "content/data/glossary.yml:4",
+            "unknown key 'definiton' (and the required key 'definition' is missing)",
+            "did you mean 'definition'?",
+            "1 error in places that quote it (content/glossary.md:15)",
+        ),
+    ),
+    "a glossary with two terms of one anchor": (
+        {
+            "content/data/glossary.yml": GLOSSARY + "  - term: Iop\n    definition: The same id.\n",
+        },
+        ("content/data/glossary.yml:5", "link id '#iop'", "the first is on line 2", "merge"),
+    ),
+    "a sample week with fewer hours than the IOP minimum": (
+        {
+            "content/data/levels.yml": LEVELS,
+            "content/data/week.yml": _replace(
+                WEEK, "day: Friday, kind: group, hours: 3", "day: Friday, kind: group, hours: 2"
+            ),
+        },
+        (
+            "content/data/week.yml:3",
+            "the sample week adds up to 8 hours, fewer than the IOP minimum of 9 hours a week "
+            "(content/data/levels.yml:7)",
+            "fix: add hours",
+        ),
+    ),
+    "a week day of an unknown kind": (
+        {
+            "content/data/week.yml": _replace(
+                WEEK, "day: Monday, kind: group", "day: Monday, kind: gruop"
+            )
+        },
+        (
+            "content/data/week.yml:4",
+            "[days[0].kind] 'gruop' is not allowed here",
+            "did you mean 'group'?",
+        ),
+    ),
+    "a vanity phone number with too many letters": _config_case(
+        "    phone: (555) 010-0123",
+        "    phone: 1-800-LAKESIDE",
+        "LAKESIDE",
+        "extra.organisation.phone",
+        "has 12 digits (read on a phone keypad: 180052537433)",
+        "exactly 10 digits after the 1",
+    ),
+    "a phone number with words in it": _config_case(
+        "    phone: (555) 010-0123",
+        "    phone: (555) 010-0123 or text us",
+        "text us",
+        "does not look like a phone number",
+        "ext. 12",
+    ),
+    "a link starting with /": (
+        {"content/index.md": page("Home", "Read [help](/get-help-now/).")},
+        (
+            "content/index.md:14",
+            "link '/get-help-now/' starts with '/'",
+            "published under a sub-path",
+            "fix: write 'get-help-now.md' instead",
+        ),
+    ),
+    "a misspelt link": (
+        {"content/index.md": page("Home", "Read [help](get-hlep-now.md).")},
+        ("content/index.md:14", "broken link 'get-hlep-now.md'", "did you mean 'get-help-now.md'?"),
+    ),
+    "a link to a missing heading": (
+        {"content/index.md": page("Home", "Read [this](get-help-now.md#get-hlep).")},
+        (
+            "content/index.md:14",
+            "broken link 'get-help-now.md#get-hlep': get-help-now.md has no heading or term with "
+            "the id '#get-hlep'",
+            "did you mean '#get-help-now'? the ids on get-help-now.md are: #get-help-now",
+        ),
+    ),
+    "an unknown filter": (
+        {"content/index.md": page("Home", "Call {{ organisation.name | uper }}.")},
+        ("content/index.md:14", "there is no filter called 'uper'", "did you mean 'upper'"),
+    ),
+    "several misspelt variables on a page": (
+        {
+            "content/index.md": page(
+                "Home", "We meet {{ program.days_per_wek }} days.\n\nCall {{ organisation.phnoe }}."
+            )
+        },
+        (
+            "2 problems to fix",
+            "content/index.md:14: unknown variable: 'program' has no 'days_per_wek'; did you mean "
+            "'program.days_per_week'?",
+            "content/index.md:16: unknown variable: 'organisation' has no 'phnoe'; did you mean "
+            "'organisation.phone'?",
+        ),
+    ),
+    "a misspelt required front matter key": (
+        {"content/index.md": page("Home").replace("title: Home", "tilte: Home")},
+        (
+            "1 problem to fix",
+            "content/index.md:2",
+            "unknown key 'tilte' (and the required key 'title' is missing)",
+            "did you mean 'title'?",
+        ),
+    ),
+    "an indentation error in site-config": _config_case(
+        "  palette:\n",
+        " palette:\n",
+        " palette:",
+        "the indentation of line {line} (1 space) does not fit line {above} above it (2 spaces)",
+        "{above} |   favicon: assets/images/logo.svg\n    {line} |  palette:",
+        "fix: line the key up",
+    ),
+}
+
+# Text that must not appear for a case: the errors that were folded into the real one.
+ABSENT = {
+    "a misspelt key in a data file": ("content/index.md:14:",),
+    "a misspelt definition in the glossary": ("content/glossary.md:15:", "missing required key"),
+    "a misspelt required front matter key": ("missing required key",),
+}
+CASES.update(EDITOR_CASES)
+
+
 def _tree_digest(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
@@ -170,7 +356,10 @@ def test_bad_input_fails_with_file_line_and_fix_and_keeps_the_old_site(
     assert code == 1
     for part in expected:
         assert part in message, f"{part!r} missing from:\n{message}"
+    for part in ABSENT.get(case, ()):
+        assert part not in message, f"{part!r} should have been folded:\n{message}"
     assert "Traceback" not in message
+    assert "Aborted with" not in message, "MkDocs' summary is noise after our own"
     assert _tree_digest(project / "site") == before
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site.")]
     assert leftovers == [], "a failed build left its temporary folder behind"
