@@ -150,6 +150,37 @@ exit codes:
   2  usage: the command could not run as given (an unknown option, a busy port)"""
 
 
+def list_uses(config_path: Path, query: str) -> int:
+    """Print every page and data file line that quotes ``query`` (see generator.data_uses)."""
+    from generator.data_files import load_data_files
+    from generator.data_uses import dotted, find_uses, resolve_value
+    from generator.errors import display_path
+    from generator.page_rendering import make_page_environment, page_context
+
+    site_config = load_site_config(config_path)
+    docs_dir = site_config.folder / site_config.loaded.data.get("docs_dir", "docs")
+    data_dir = docs_dir / site_config.plugin_options()["data_dir"]
+    data, _ = load_data_files(data_dir, site_config.folder)
+    context = page_context(site_config.extra, data.values, {}, {})
+    target, hint = resolve_value(query, context)
+    if target is None:
+        log.error(SiteError("--uses", f"there is no value called '{query}'", hint).format())
+        return 1
+    custom_dir = (site_config.loaded.data.get("theme") or {}).get("custom_dir")
+    env = make_page_environment(site_config.folder / custom_dir if custom_dir else None)
+    paths = sorted(docs_dir.rglob("*.md")) + sorted(data_dir.glob("*.y*ml"))
+    files = [
+        (display_path(path, site_config.folder), path.read_text(encoding="utf-8-sig"))
+        for path in paths
+    ]
+    uses = find_uses(env, files, target)
+    places = "1 place" if len(uses) == 1 else f"{len(uses)} places"
+    print(f"{dotted(target)} is quoted in {places}:")
+    for use in uses:
+        print(use.format())
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iop-guide",
@@ -185,6 +216,12 @@ def _parser() -> argparse.ArgumentParser:
         commands.add_parser("check", help="validate everything without writing the site")
     )
     check.add_argument("--release", action="store_true", help=release_help)
+    check.add_argument(
+        "--uses",
+        metavar="VALUE",
+        help="instead of checking, list the pages and data files that quote a value, "
+        "e.g. levels.iop.hours_min or program.days_per_week",
+    )
     new = with_config(commands.add_parser("new", help="create a page with valid front matter"))
     new.add_argument("title", help='the page title, e.g. "Sober living homes"')
     return parser
@@ -201,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             target = build_site(config_path, args.out, args.base_url, args.release)
             log.info(f"Site written to {target}")
+        elif args.command == "check" and args.uses:
+            return list_uses(config_path, args.uses)
         elif args.command == "check":
             return check_site(config_path, today, args.release)
         elif args.command == "serve":

@@ -87,7 +87,7 @@ def unknown_variable_errors(
     lines = source.splitlines()
     errors: list[SiteError] = []
     seen: set[tuple[int, str]] = set()
-    for chain, line in _outer_chains(tree, guarded):
+    for chain, line in expression_chains(tree, guarded):
         root = chain[0]
         if root in local_names or root in _JINJA_NAMES or root in env.globals:
             continue
@@ -124,7 +124,9 @@ def _walk(node: nodes.Node) -> Iterator[nodes.Node]:
         yield from _walk(child)
 
 
-def _outer_chains(tree: nodes.Template, guarded: set[int]) -> Iterator[tuple[list[Any], int]]:
+def expression_chains(
+    tree: nodes.Template, guarded: set[int] | frozenset[int] = frozenset()
+) -> Iterator[tuple[list[Any], int]]:
     """Each ``a.b['c'].d`` in the template as ``['a', 'b', 'c', 'd']`` and its line, longest
     form only (``a.b`` inside ``a.b.c`` is not reported twice)."""
     inner: set[int] = set()

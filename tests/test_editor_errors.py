@@ -159,3 +159,28 @@ def test_help_documents_the_exit_codes(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         run_cli("biuld")
     assert exit_info.value.code == 2
+
+
+def test_check_uses_lists_every_page_and_data_file_that_quotes_a_value(capsys) -> None:
+    from tests.conftest import REPO
+
+    config = str(REPO / "site-config.yml")
+    assert run_cli("check", "--config", config, "--uses", "levels.iop.hours_min") == 0
+    out = capsys.readouterr().out
+    expected = []
+    for path in sorted((REPO / "content").rglob("*.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "data.levels.levels.iop.hours_min }}" in line:
+                expected.append(f"{path.relative_to(REPO).as_posix()}:{number}:")
+    assert len(expected) >= 5
+    for place in expected:
+        assert place in out, f"{place} missing from:\n{out}"
+    # A use through the whole table of levels counts too, and says so.
+    assert "data.levels.levels (all of it, which includes the value)" in out
+    places = re.findall(r"^\S+:\d+: ", out, re.MULTILINE)
+    assert f"is quoted in {len(places)} places" in out.splitlines()[0]
+
+    assert run_cli("check", "--config", config, "--uses", "levels.iop.hours_mn") == 1
+    err = capsys.readouterr().err
+    assert "there is no value called 'levels.iop.hours_mn'" in err
+    assert "did you mean 'data.levels.levels.iop.hours_min'" in err
