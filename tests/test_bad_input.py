@@ -220,6 +220,18 @@ EDITOR_CASES = {
         },
         ("content/data/glossary.yml:5", "link id '#iop'", "the first is on line 2", "merge"),
     ),
+    "a level without a column's key": (
+        {
+            "content/data/levels.yml": _replace(
+                LEVELS, "  - {key: hours,", "  - {key: cost, heading: Cost}\n  - {key: hours,"
+            ),
+        },
+        (
+            "content/data/levels.yml:6",
+            "[levels.iop.cost] missing required key 'cost' (the 'cost' column of the comparison",
+            "add 'cost' under 'levels.iop'",
+        ),
+    ),
     "a sample week with fewer hours than the IOP minimum": (
         {
             "content/data/levels.yml": LEVELS,

@@ -184,3 +184,56 @@ def test_check_uses_lists_every_page_and_data_file_that_quotes_a_value(capsys) -
     err = capsys.readouterr().err
     assert "there is no value called 'levels.iop.hours_mn'" in err
     assert "did you mean 'data.levels.levels.iop.hours_min'" in err
+
+
+def test_glossary_anchors_are_formed_as_the_readme_and_the_check_say(built_site) -> None:
+    """data_schemas.glossary_anchor (used to refuse two terms with one id) must form the ids the
+    glossary page really has; the README explains the same rule."""
+    from generator.data_schemas import glossary_anchor
+    from tests.conftest import REPO
+
+    terms = yaml.safe_load((REPO / "content/data/glossary.yml").read_text(encoding="utf-8"))
+    html = (built_site / "glossary" / "index.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    anchors = [glossary_anchor(entry) for entry in terms["terms"]]
+    assert "iop" in anchors and "aftercare" in anchors
+    assert [a for a in anchors if a not in ids] == []
+
+
+def test_levels_accept_the_2023_asam_name_and_any_column_every_level_has(make_project) -> None:
+    levels = (
+        "columns:\n  - {key: name, heading: Level}\n  - {key: cost, heading: Cost}\n"
+        "levels:\n"
+        "  iop: {name: IOP, hours_min: 9, asam_2023: '2.1 Intensive Outpatient', cost: Varies}\n"
+        "  php: {name: PHP, hours_min: 20, asam_2023: '2.5 High-Intensity Outpatient', cost: 3}\n"
+    )
+    project = make_project({"content/data/levels.yml": levels})
+    assert run_cli("check", "--config", str(project / "site-config.yml")) == 0
+    assert build(project) == 0
+
+
+def test_program_languages_are_shown_from_site_config(built_site) -> None:
+    from tests.conftest import REPO
+
+    config = yaml.safe_load((REPO / "site-config.yml").read_text(encoding="utf-8"))
+    languages = config["extra"]["program"]["languages"]
+    html = (built_site / "choosing-a-program" / "index.html").read_text(encoding="utf-8")
+    assert f"holds its sessions in these languages: {', '.join(languages)}." in html
+
+
+def test_make_serve_takes_a_port() -> None:
+    import subprocess
+
+    from tests.conftest import REPO
+
+    def dry_run(*args: str) -> str:
+        result = subprocess.run(
+            ["make", "-n", "-C", str(REPO), "serve", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    assert "scripts/bootstrap.sh serve --dev-addr 127.0.0.1:8001" in dry_run("PORT=8001")
+    assert "--dev-addr" not in dry_run()
