@@ -241,7 +241,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             return None
         in_nav = {page.file.src_uri for page in nav.pages}
         for file in files.documentation_pages():
-            if file.src_uri not in in_nav:
+            # Pages listed under MkDocs' `not_in_nav:` are left out of nav on purpose.
+            if file.src_uri not in in_nav and file.inclusion.is_in_nav():
                 shown = display_path(file.abs_src_path, self.state.project_root)
                 self.state.release_problems.append(page_not_in_nav(shown, file.src_uri))
         return None

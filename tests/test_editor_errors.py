@@ -237,3 +237,13 @@ def test_make_serve_takes_a_port() -> None:
 
     assert "scripts/bootstrap.sh serve --dev-addr 127.0.0.1:8001" in dry_run("PORT=8001")
     assert "--dev-addr" not in dry_run()
+
+
+def test_a_page_listed_under_not_in_nav_is_not_a_warning(make_project, capsys) -> None:
+    project = make_project({"content/sober-living.md": page("Sober living", "Text.")})
+    config = (project / "site-config.yml").read_text(encoding="utf-8")
+    write_files(project, {"site-config.yml": config + "\nnot_in_nav: sober-living.md\n"})
+    assert run_cli("check", "--config", str(project / "site-config.yml"), "--release") == 0
+    output = capsys.readouterr()
+    assert "not in the navigation" not in output.err
+    assert "no errors, 0 warnings." in output.out
