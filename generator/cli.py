@@ -245,7 +245,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "serve":
             from generator.preview import serve_preview
 
-            load_site_config(config_path)
             return serve_preview(config_path, args.dev_addr)
         elif args.command == "new":
             return _new(config_path, args.title, today)

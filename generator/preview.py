@@ -162,7 +162,17 @@ def serve_preview(config_path: Path, dev_addr: str) -> int:
     def get_config():
         return load_config(config_file=str(config_path), site_dir=site_dir, dev_addr=dev_addr)
 
-    config = get_config()
+    try:
+        config = get_config()
+    except Exception:
+        # Without a configuration there is nothing to serve or watch. Our own reading of the
+        # file names the line; MkDocs' message is the fallback.
+        from generator.site_config import load_site_config
+
+        load_site_config(config_path)
+        raise
+    # A configuration MkDocs can read but our schema rejects (a misspelt key, a bad phone
+    # number) fails the first build in the plugin, and is shown in the browser like any error.
     config.plugins.on_startup(command="serve", dirty=False)
     mount_path = urlsplit(config.site_url or "/").path or "/"
     serve_url = f"http://{host}:{port}{mount_path}"

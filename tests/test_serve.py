@@ -195,3 +195,33 @@ def test_serve_on_a_busy_port_says_which_option_to_use(make_project) -> None:
     assert f"port {port} on 127.0.0.1 is already in use" in stderr
     assert f"--dev-addr 127.0.0.1:{port + 1}" in stderr and "make serve PORT=" in stderr
     assert "Traceback" not in stderr
+
+
+def test_a_config_error_at_start_is_shown_in_the_browser_too(make_project) -> None:
+    """A typo in site-config.yml that MkDocs can read (our schema rejects it) is an error page
+    with its line, and the preview recovers when the file is fixed."""
+    project = make_project()
+    config = (project / "site-config.yml").read_text()
+    write_files(project, {"site-config.yml": config.replace("    phone:", "    phnoe:", 1)})
+    port = free_port()
+    process = _start_serve(project, port)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        body = _wait_for_error_page(url, "preview-problems")
+        assert "site-config.yml:" in body and "unknown key &#x27;phnoe&#x27;" in body
+        write_files(project, {"site-config.yml": config})
+        _wait_for(url, "Call (555) 010-0123")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_an_unreadable_config_stops_serve_with_its_line(make_project) -> None:
+    project = make_project()
+    config = (project / "site-config.yml").read_text()
+    write_files(project, {"site-config.yml": config.replace("  palette:", " palette:", 1)})
+    process = _start_serve(project, free_port())
+    _, stderr = process.communicate(timeout=WAIT_SECONDS)
+    assert process.returncode == 1
+    assert "site-config.yml:" in stderr and "the indentation of line" in stderr
+    assert "Traceback" not in stderr
