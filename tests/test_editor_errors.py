@@ -247,3 +247,37 @@ def test_a_page_listed_under_not_in_nav_is_not_a_warning(make_project, capsys) -
     output = capsys.readouterr()
     assert "not in the navigation" not in output.err
     assert "no errors, 0 warnings." in output.out
+
+
+@pytest.mark.parametrize(
+    ("typed", "href"),
+    [
+        ("988", "tel:988"),
+        ("435748", "tel:435748"),
+        ("1-800-662-4357", "tel:+18006624357"),
+        ("(555) 010-0123 x7", "tel:+15550100123,7"),
+        ("+44 20 7946 0958", "tel:+442079460958"),
+    ],
+)
+def test_phone_numbers_link_to_what_is_dialled(typed: str, href: str) -> None:
+    from generator.phone_numbers import parse_phone, phone_href
+
+    number, problem = parse_phone(typed)
+    assert number is not None and problem == ""
+    assert phone_href(typed) == href
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("555-0123", "has 7 digits"),  # no area code
+        ("1-800-lakeside", "does not look like a phone number"),  # words belong in text
+        ("TALK", "does not look like a phone number"),
+        ("988 ext. 1", "has 3 digits"),  # a short code has no extension
+    ],
+)
+def test_phone_numbers_that_cannot_be_dialled_are_refused(typed: str, problem: str) -> None:
+    from generator.phone_numbers import parse_phone
+
+    number, found = parse_phone(typed)
+    assert number is None and problem in found
