@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from generator.errors import SiteError
+from generator.yaml_errors import explain_yaml_error
 
 KeyPath = tuple[Any, ...]
 
@@ -121,8 +122,6 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        from generator.yaml_errors import explain_yaml_error
-
         raise UnreadableFileError(explain_yaml_error(exc, text, path, line_offset)) from None
     except yaml.YAMLError as exc:
         raise UnreadableFileError(
