@@ -51,6 +51,14 @@ def explain_yaml_error(
             "check the file's indentation and the colon after each key",
         )
     index = min(mark.line, len(lines) - 1)  # the end of the file counts as its last line
+    context = exc.context or ""
+    opened = exc.context_mark is not None and context.startswith(
+        ("while scanning a quoted scalar", "while parsing a flow")
+    )
+    if opened:
+        # An unclosed quote or bracket is found where the file ends or the next key begins;
+        # the mistake is where it opened.
+        index = min(exc.context_mark.line, len(lines) - 1)
     # PyYAML reports some errors at the next token, past blank lines and comments.
     while index > 0 and not _is_content(lines[index]):
         index -= 1
@@ -59,9 +67,9 @@ def explain_yaml_error(
         above -= 1
     number = index + 1 + line_offset
     line = lines[index]
-    context: tuple[tuple[int, str], ...] = ()
+    shown_above: tuple[tuple[int, str], ...] = ()
     if above >= 0:
-        context = ((above + 1 + line_offset, lines[above]),)
+        shown_above = ((above + 1 + line_offset, lines[above]),)
     above_words = f"line {above + 1 + line_offset} above it" if above >= 0 else "the line above"
 
     if "\t" in line[: len(line) - len(line.lstrip())]:
@@ -75,6 +83,15 @@ def explain_yaml_error(
             f"{above_words} ({_spaces(_indent(lines[above]) if above >= 0 else 0)})"
         )
         fix = INDENTATION_FIX
+    elif opened:
+        what = "quote" if "quoted" in context else "bracket"
+        sentence = f"the {what} opened on line {number} is not closed where YAML expected it"
+        fix = (
+            'add the closing quote where the text ends ("like this")'
+            if what == "quote"
+            else "add the closing bracket after the last item ([a, b] or {key: value}), with "
+            "commas between the items"
+        )
     elif problem.startswith("mapping values are not allowed"):
         sentence = (
             f"line {number} has a ':' that YAML cannot place: either it is indented further "
@@ -95,4 +112,4 @@ def explain_yaml_error(
         if sentence
         else f"YAML syntax error: {parser_words}"
     )
-    return SiteError(path, message, fix, line=number, source_line=line, context_lines=context)
+    return SiteError(path, message, fix, line=number, source_line=line, context_lines=shown_above)

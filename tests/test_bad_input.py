@@ -68,7 +68,12 @@ CASES = {
     ),
     "front matter YAML error": (
         {"content/index.md": BROKEN_PAGE_FRONT},
-        ("content/index.md:5", "YAML syntax error", "starts on line 4"),
+        (
+            "content/index.md:4",
+            "the bracket opened on line 4 is not closed",
+            "starts on line 4",
+            "fix: add the closing bracket",
+        ),
     ),
     "missing front matter field": (
         {"content/index.md": page("Home").replace("description: A page for tests.\n", "")},
@@ -116,7 +121,7 @@ CASES = {
     ),
     "data file that fails to parse": (
         {"content/data/levels.yml": "columns: [unclosed\n"},
-        ("content/data/levels.yml:1", "YAML syntax error"),
+        ("content/data/levels.yml:1", "YAML syntax error", "the bracket opened on line 1"),
     ),
     "invalid data file": (
         {"content/data/glossary.yml": "terms:\n  - term: IOP\n    definiton: typo\n"},
@@ -321,6 +326,13 @@ EDITOR_CASES = {
             "unknown key 'tilte' (and the required key 'title' is missing)",
             "did you mean 'title'?",
         ),
+    ),
+    "an unclosed quote in site-config": _config_case(
+        "    name: Riverside Recovery Services\n",
+        '    name: "Riverside Recovery Services\n',
+        '"Riverside',
+        "the quote opened on line {line} is not closed",
+        "fix: add the closing quote",
     ),
     "an indentation error in site-config": _config_case(
         "  palette:\n",
