@@ -27,6 +27,18 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+def _first_unclosed_quote(lines: list[str], start: int, end: int) -> int | None:
+    """The first line in ``lines[start:end + 1]`` with an odd number of double quotes (not
+    counting escaped ones or comments), where a quote was opened and not closed."""
+    for index in range(max(start, 0), min(end, len(lines) - 1) + 1):
+        text = lines[index].replace('\\"', "")
+        if text.lstrip().startswith("#"):
+            continue
+        if text.count('"') % 2 == 1:
+            return index
+    return None
+
+
 def _spaces(count: int) -> str:
     return "1 space" if count == 1 else f"{count} spaces"
 
@@ -59,6 +71,14 @@ def explain_yaml_error(
         # An unclosed quote or bracket is found where the file ends or the next key begins;
         # the mistake is where it opened.
         index = min(exc.context_mark.line, len(lines) - 1)
+        what = "quote" if "quoted" in context else "bracket"
+    else:
+        # A quote left open swallows the lines after it, up to the next quote, and the parser
+        # then stumbles on what follows: look for the line where it opened.
+        start = exc.context_mark.line if exc.context_mark is not None else 0
+        unclosed = _first_unclosed_quote(lines, start, index)
+        if unclosed is not None:
+            index, opened, what = unclosed, True, "quote"
     # PyYAML reports some errors at the next token, past blank lines and comments.
     while index > 0 and not _is_content(lines[index]):
         index -= 1
@@ -75,16 +95,7 @@ def explain_yaml_error(
     if "\t" in line[: len(line) - len(line.lstrip())]:
         sentence = f"line {number} is indented with a tab; YAML indentation must be spaces"
         fix = "replace the tab with spaces"
-    elif problem.startswith(("expected <block end>", "did not find expected key")) or (
-        problem.startswith("did not find expected '-'")
-    ):
-        sentence = (
-            f"the indentation of line {number} ({_spaces(_indent(line))}) does not fit "
-            f"{above_words} ({_spaces(_indent(lines[above]) if above >= 0 else 0)})"
-        )
-        fix = INDENTATION_FIX
     elif opened:
-        what = "quote" if "quoted" in context else "bracket"
         sentence = f"the {what} opened on line {number} is not closed where YAML expected it"
         fix = (
             'add the closing quote where the text ends ("like this")'
@@ -92,6 +103,15 @@ def explain_yaml_error(
             else "add the closing bracket after the last item ([a, b] or {key: value}), with "
             "commas between the items"
         )
+    elif (
+        problem.startswith(("expected <block end>", "did not find expected key"))
+        or problem.startswith("did not find expected '-'")
+    ) and (above < 0 or _indent(line) != _indent(lines[above])):
+        sentence = (
+            f"the indentation of line {number} ({_spaces(_indent(line))}) does not fit "
+            f"{above_words} ({_spaces(_indent(lines[above]) if above >= 0 else 0)})"
+        )
+        fix = INDENTATION_FIX
     elif problem.startswith("mapping values are not allowed"):
         sentence = (
             f"line {number} has a ':' that YAML cannot place: either it is indented further "
