@@ -29,8 +29,11 @@ def test_yaml_syntax_error_names_file_line_and_source() -> None:
     with pytest.raises(UnreadableFileError) as raised:
         load_yaml_text("a: 1\nb: [2\nc: 3\n", "data.yml")
     error = raised.value.error
-    assert error.path == "data.yml" and error.line in (3, 4)
+    # The parser notices at line 3; the mistake, the unclosed bracket, is on line 2.
+    assert error.path == "data.yml" and error.line == 2
     assert "YAML syntax error" in error.message
+    assert "the bracket opened on line 2 is not closed" in error.message
+    assert error.source_line == "b: [2" and error.context_lines == ((1, "a: 1"),)
 
 
 def test_mkdocs_tags_are_tolerated() -> None:
