@@ -14,6 +14,7 @@ import yaml
 
 from generator.cli import _run_mkdocs_build
 from generator.front_matter import parse_front_matter
+from generator.page_rendering import tel_href
 from generator.readability import reading_grade, visible_text
 from generator.site_config import PLUGIN_NAME, load_site_config
 from tests.conftest import REPO, run_cli
@@ -40,6 +41,13 @@ REQUIRED_PAGES = {
     "faq",
     "about",
     "self-assessment",
+    # The second edition's new pages (issue 10).
+    "medicines",
+    "overdose",
+    "pregnancy-and-parenting",
+    "teens-and-young-adults",
+    "your-rights",
+    "starting-a-program",
 }
 
 
@@ -254,3 +262,45 @@ def test_another_organisation_gets_its_own_facts_everywhere(tmp_path: Path) -> N
     what_is = (out / "what-is-an-iop" / "index.html").read_text()
     assert "Lakeside Evening Recovery Program" in what_is
     assert "5 days" in what_is and "4 hours" in what_is
+
+
+# The second edition's new pages: each carries the words readers type as search tags, and the
+# facts that could save a life come from site-config.yml and levels.yml, where they are first.
+NEW_PAGES = [
+    "medicines",
+    "overdose",
+    "pregnancy-and-parenting",
+    "teens-and-young-adults",
+    "your-rights",
+    "starting-a-program",
+]
+
+
+@pytest.mark.parametrize("stem", NEW_PAGES)
+def test_new_page_is_linked_from_the_home_page_and_has_readers_words(records, stem: str) -> None:
+    assert re.search(rf'href="{stem}/"', records["index"].html), f"home page misses {stem}"
+    front, _ = parse_front_matter((CONTENT / f"{stem}.md").read_text(encoding="utf-8"), stem)
+    assert front.meta.get("tags"), f"{stem}: give it the words readers search for (tags:)"
+
+
+def test_overdose_page_starts_with_the_emergency_number_and_naloxone(records) -> None:
+    """Someone reading in an emergency sees what to do before any explanation."""
+    html = records["overdose"].html
+    emergency = tel_href(SITE_CONFIG["extra"]["crisis"]["emergency"]["call"])
+    first_block = re.search(r"</h1>\s*(<div class=\"admonition danger\">.*?</div>)", html, re.S)
+    assert first_block, "the first thing after the title must be the danger box"
+    assert f'href="{emergency}"' in first_block.group(1)
+    assert "naloxone" in first_block.group(1).lower()
+
+
+def test_overdose_page_gives_poison_control_from_site_config(records) -> None:
+    poison = SITE_CONFIG["extra"]["crisis"]["poison"]
+    html = records["overdose"].html
+    assert f'href="{tel_href(poison["call"])}">{poison["call"]}</a>' in html
+
+
+def test_teen_page_quotes_the_teen_hours_of_levels_yml(records) -> None:
+    hours = LEVELS["iop"]["hours_min_teens"]
+    assert re.search(
+        rf"at least\s+{hours}\s+hours", visible_text(records["teens-and-young-adults"].html)
+    )

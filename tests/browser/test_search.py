@@ -16,7 +16,7 @@ QUERIES = {
     "cost": "cost-and-insurance/",
     "insurance": "cost-and-insurance/",
     "family": "for-families/",
-    "teenager": "for-families/",
+    "teenager": "teens-and-young-adults/",
     "relapse": "relapse-prevention-and-aftercare/",
     "medication": "what-is-an-iop/",
     "crisis": "get-help-now/",
