@@ -213,6 +213,9 @@ def test_the_footer_calls_reviewed_an_editorial_check(make_project) -> None:
     home = (project / "site" / "index.html").read_text()
     assert "Editors last checked this page against its sources:" in home
     assert "Last reviewed" not in home
+    # A site without an About page still shows the note, without a link that would break.
+    assert UNREVIEWED_NOTICE in home
+    assert "how-pages-are-checked" not in home
 
 
 def test_every_page_of_the_real_site_shows_the_notice(tmp_path) -> None:
