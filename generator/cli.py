@@ -92,7 +92,14 @@ def _report_release_problems(problems: list[SiteError], release: bool) -> None:
     if release and problems:
         raise SiteErrors(
             [
-                SiteError(p.path, p.message + " (not allowed in a release)", p.fix, p.line, p.key)
+                SiteError(
+                    p.path,
+                    p.message + " (not allowed in a release)",
+                    p.fix,
+                    p.line,
+                    p.key,
+                    p.source_line,
+                )
                 for p in problems
             ]
         )

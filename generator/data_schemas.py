@@ -46,6 +46,9 @@ LEVEL_KEYS: dict[str, Field] = {
     "hours_max": _HOURS,
     "hours_min_teens": _HOURS,
     "hours_max_teens": _HOURS,
+    # Medicare's IOP care plan asks for at least this many hours a week: a fact of its own,
+    # equal today to the ASAM minimum but set by a different body.
+    "medicare_hours_min": _HOURS,
     "asam": Field(str, required=False, doc="the level in the ASAM Criteria, 3rd edition"),
     "asam_2023": Field(
         str, required=False, doc="the level's number and name in the ASAM Criteria, 2023 edition"

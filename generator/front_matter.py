@@ -67,6 +67,39 @@ def _review_order(value: dict) -> tuple[str, ...] | None:
     return None
 
 
+def _clinical_review(value: dict) -> tuple[str, ...] | None:
+    """A clinical review is a claim readers rely on: refuse the template's placeholder and
+    dates that have not happened yet."""
+    by, date = value.get("by", ""), value.get("date")
+    if not by.strip() or by.strip().lower() == "name, credentials":
+        return (
+            f"clinical_review.by is {by!r}, not a person",
+            'give the clinician\'s name and credentials, e.g. by: "Dana Reyes, MD"',
+            "by",
+        )
+    if isinstance(date, datetime.date) and date > datetime.date.today():
+        return (
+            f"clinical_review.date ({date}) is in the future",
+            "give the date the clinician finished reading the page; a review cannot be planned "
+            "here (use next_review for that)",
+            "date",
+        )
+    return None
+
+
+CLINICAL_REVIEW = Field(
+    dict,
+    required=False,
+    check=_clinical_review,
+    doc="a clinician's check of the page: who, and when",
+    example='{by: "Name, credentials", date: 2026-11-20}',
+    keys={
+        "by": Field(str, doc="the clinician's name and credentials", example='"Dana Reyes, MD"'),
+        "date": Field(datetime.date, doc="when they finished reading it", example="2026-11-20"),
+    },
+)
+
+
 FRONT_MATTER = Field(
     dict,
     check=_review_order,
@@ -74,13 +107,16 @@ FRONT_MATTER = Field(
         "title": Field(str, doc="the page title", example="For families and friends"),
         "description": Field(str, check=_description, doc="one sentence for search results"),
         "reviewed": Field(
-            datetime.date, doc="date of the last expert review", example="2026-11-20"
+            datetime.date, doc="date of the last editorial check", example="2026-11-20"
         ),
         "next_review": Field(
             datetime.date, doc="date the next review is due", example="2027-11-20"
         ),
         "sources": Field(list, items=SOURCE, check=_non_empty, doc="where the facts come from"),
-        "reviewed_by": Field(str, required=False, doc="who reviewed the page"),
+        "reviewed_by": Field(str, required=False, doc="who did the editorial check"),
+        # Absent on a page no clinician has read: the page then says so near its top, and
+        # `--release` refuses to publish it (generator.review_status).
+        "clinical_review": CLINICAL_REVIEW,
         "template": Field(str, required=False, doc="a page template in templates/"),
         "hide": Field(list, required=False, items=Field(str), doc="Material: parts to hide"),
         "search": Field(dict, required=False, open=True, keys={}, doc="Material: search boost"),

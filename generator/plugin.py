@@ -7,6 +7,7 @@ through Jinja, and stops the build once, with every problem found, before any pa
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import logging
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from generator.page_rendering import (
     render_page_markdown,
     tel_href,
 )
+from generator.review_status import review_release_problems
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
 from generator.task_lists import name_task_list_boxes
 from generator.template_errors import page_render_errors
@@ -263,6 +265,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         state.release_problems.extend(find_placeholders(text, shown))
         if front_matter is not None:
             state.body_first_line[page.file.src_uri] = front_matter.body_first_line
+            state.release_problems.extend(
+                review_release_problems(front_matter.meta, text, shown, datetime.date.today())
+            )
         return text
 
     def on_page_markdown(

@@ -80,8 +80,11 @@ def test_page_renders_variables_data_table_glossary_and_review_footer(rich_proje
     assert "<th>Level of care</th>" in article and "<td>20 | more hours</td>" in article
     # Glossary term explained on hover and keyboard focus.
     assert '<abbr tabindex="0" title="Intensive outpatient program: Treatment on several' in article
-    assert 'Last reviewed: <time datetime="2026-01-10">January 10, 2026</time>' in article
-    assert 'Next review due: <time datetime="2027-01-10">January 10, 2027</time>' in article
+    assert (
+        'Editors last checked this page against its sources: <time datetime="2026-01-10">'
+        "January 10, 2026</time>"
+    ) in article
+    assert 'Next check due: <time datetime="2027-01-10">January 10, 2027</time>' in article
     assert "Clinical Issues in Intensive Outpatient Treatment" in article
     # Data files feed pages; they are not published.
     assert not (rich_project / "site" / "data").exists()
