@@ -57,11 +57,27 @@ def test_crlf_and_bom_files_build_the_same_site(make_project, tmp_path: Path) ->
     assert "IOP: 9 hours." in html and "<title>Home" in html
 
 
+def _clinically_reviewed(text: str) -> str:
+    """A fixture page with a clinical review, so only the warning under test is left."""
+    review = 'clinical_review: {by: "Dana Reyes, MD", date: 2026-01-20}\n'
+    return text.replace("sources:\n", review + "sources:\n", 1)
+
+
+def _reviewed_defaults() -> dict[str, str]:
+    return {
+        "content/index.md": _clinically_reviewed(page("Home", "See [help](get-help-now.md).")),
+        "content/get-help-now.md": _clinically_reviewed(page("Get help now", "Call 988.")),
+    }
+
+
 def test_a_page_outside_nav_warns_and_is_refused_in_a_release(make_project, capsys) -> None:
-    project = make_project()
+    project = make_project(_reviewed_defaults())
     assert build(project) == 0
     before = _digests(project / "site")
-    write_files(project, {"content/sober-living.md": page("Sober living", "Text.")})
+    write_files(
+        project,
+        {"content/sober-living.md": _clinically_reviewed(page("Sober living", "Text."))},
+    )
     capsys.readouterr()
     config = str(project / "site-config.yml")
 
@@ -240,7 +256,12 @@ def test_make_serve_takes_a_port() -> None:
 
 
 def test_a_page_listed_under_not_in_nav_is_not_a_warning(make_project, capsys) -> None:
-    project = make_project({"content/sober-living.md": page("Sober living", "Text.")})
+    project = make_project(
+        {
+            **_reviewed_defaults(),
+            "content/sober-living.md": _clinically_reviewed(page("Sober living", "Text.")),
+        }
+    )
     config = (project / "site-config.yml").read_text(encoding="utf-8")
     write_files(project, {"site-config.yml": config + "\nnot_in_nav: sober-living.md\n"})
     assert run_cli("check", "--config", str(project / "site-config.yml"), "--release") == 0

@@ -26,6 +26,15 @@ def overdue(text: str) -> str:
     return text.replace("next_review: 2027-01-10", "next_review: 2026-02-01")
 
 
+def _add_to_nav(project: Path, line: str) -> None:
+    """Put a fixture page in nav, so the release problems are only the review ones."""
+    config = project / "site-config.yml"
+    text = config.read_text(encoding="utf-8")
+    anchor = "  - Get help now: get-help-now.md\n"
+    assert anchor in text
+    config.write_text(text.replace(anchor, anchor + line, 1), encoding="utf-8")
+
+
 def _check(project: Path, *extra: str) -> int:
     return run_cli("check", "--config", str(project / "site-config.yml"), *extra)
 
@@ -62,6 +71,7 @@ def test_check_release_fails_and_lists_every_page_that_may_not_be_published(
             "content/about.md": page("About", "[Home](index.md)"),
         }
     )
+    _add_to_nav(project, "  - About: about.md\n")
     assert _check(project, "--release") == 1
     err = capsys.readouterr().err
     assert "2 problems to fix before the site can be built" in err
