@@ -365,8 +365,8 @@ BROKEN = [
     pytest.param(
         [
             (
-                '{page: overdose.md, text: "Overdose: naloxone and what to do"}\n    sources: [f',
-                '{page: overdose/, text: "Overdose: naloxone and what to do"}\n    sources: [f',
+                "lines: [emergency]\n    link: {page: overdose.md,",
+                "lines: [emergency]\n    link: {page: overdose/,",
             )
         ],
         "link: {page: overdose/",
