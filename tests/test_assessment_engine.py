@@ -428,6 +428,48 @@ BROKEN = [
         "danger answer 'daily' to 'opioids' does not by itself lead to an urgent level",
         id="danger-answer-whose-message-is-no-longer-urgent",
     ),
+    pytest.param(
+        [("  hotline:\n    title:", "  Hotline:\n    title:")],
+        "  Hotline:",
+        "'Hotline' is not a valid id",
+        id="source-id-not-lower-case",
+    ),
+    pytest.param(
+        [("    year: 2014\n", "    year: twenty fourteen\n")],
+        "    year: twenty fourteen",
+        "expected a whole number, found 'twenty fourteen'",
+        id="source-year-not-a-number",
+    ),
+    pytest.param(
+        [("    lines: [violence, emergency]\n", "    lines: violence\n")],
+        "    lines: violence",
+        "expected a list, found 'violence'",
+        id="message-lines-not-a-list",
+    ),
+    pytest.param(
+        [("    sources: [niaaa-navigator, niaaa-drinking-levels]\n", "    sources: [niaaa]\n")],
+        "    sources: [niaaa]",
+        "unknown source 'niaaa'",
+        id="note-names-an-unknown-source",
+    ),
+    pytest.param(
+        [("  - id: cost\n", "  - id: family\n")],
+        ("  - id: family", 2),
+        "duplicate question for a professional id 'family'",
+        id="duplicate-question-for-a-professional",
+    ),
+    pytest.param(
+        [
+            (
+                "    title:\n      self: You deserve to be safe\n"
+                "      other: They deserve to be safe\n",
+                "",
+            )
+        ],
+        "  - id: violence-at-home",
+        "missing required key 'title'",
+        id="message-without-a-title",
+    ),
 ]
 
 
@@ -668,3 +710,58 @@ def test_reachability_check_agrees_with_trying_every_combination(data) -> None:
         for combo in itertools.product(*options.values())
     }
     assert flagged == set(_LEVEL_IDS) - reached
+
+
+def test_help_lines_are_the_crisis_lines_of_site_config() -> None:
+    """A message may name only lines the page can show: the keys of extra.crisis."""
+    from generator.assessment import HELP_LINES
+
+    config = yaml.safe_load((REPO / "site-config.yml").read_text(encoding="utf-8"))
+    assert set(HELP_LINES) == set(config["extra"]["crisis"])
+
+
+def test_check_command_stops_on_an_unknown_source(make_project) -> None:
+    text = edited(("    sources: [hotline]\n", "    sources: [hotlines]\n"))
+    project = make_project({SHOWN_PATH: text})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "check",
+            "--config",
+            str(project / "site-config.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"{SHOWN_PATH}:{line_of(text, 'sources: [hotlines]')}:" in result.stderr
+    assert "unknown source 'hotlines'" in result.stderr
+
+
+def test_answer_effects_name_levels_messages_and_combinations() -> None:
+    from generator.assessment import answer_effects
+
+    steps = answer_effects(DATA)
+    options = {
+        (question["id"], option["id"]): option
+        for step in steps
+        for question in step["questions"]
+        for option in question["options"]
+    }
+    assert set(options) == {(q, a) for q, answers in OPTIONS.items() for a in answers}
+    daily = {(e["kind"], e["id"]) for e in options[("opioids", "daily")]["effects"]}
+    assert {("rule", "daily-opioids"), ("message", "opioid-medicine")} <= daily
+    assert ("message", "overdose-safety") in daily
+    mixing = [
+        e
+        for e in options[("alcohol", "heavy_some_days")]["effects"]
+        if e["id"] == "mixing-sedatives"
+    ]
+    assert len(mixing) == 1 and mixing[0]["together"][0]["question"].startswith("Do you take")
+    assert options[("harm", "no")]["effects"] == []
+    assert options[("harm", "yes")]["danger"] is True
+    assert all(e["sources"] for o in options.values() for e in o["effects"] if e["kind"] != "ask")
