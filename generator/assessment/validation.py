@@ -294,7 +294,10 @@ def validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
 def _check_sources(loaded: LoadedYaml, errors: list[SiteError]) -> list[str]:
     """The `sources:` block: each id well formed, each entry a title, publisher and URL."""
     for source_id in loaded.data["sources"]:
-        problem = _id_check(source_id)
+        if isinstance(source_id, (str, bool)):
+            problem = _id_check(source_id)
+        else:
+            problem = (f"'{source_id}' is not a valid id", "start the id with a letter")
         if problem is not None:
             errors.append(loaded.error(("sources", source_id), *problem))
         errors.extend(validate(loaded, _SOURCE, ("sources", source_id)))

@@ -196,3 +196,20 @@ def test_decides_page_has_no_axe_violations(make_page, width: int) -> None:
     page = make_page("how-this-tool-decides/", width=width)
     page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
+
+
+def test_urgent_messages_under_one_question_keep_the_file_order(make_page) -> None:
+    page = make_page(PATH)
+    choose_audience(page, "self")
+    for question in DATA["steps"][0]["questions"]:
+        page.click(f"label[for='q-{question['id']}-{CALM[question['id']]}']")
+    page.click("#step-safety [data-action='next']")
+    page.click("label[for='q-opioids-daily']")
+    panels = page.locator("#q-opioids ~ .iop-urgent:visible")
+    keys = [panel.get_attribute("data-urgent") for panel in panels.all()]
+    in_file = [
+        f"message-{m['id']}"
+        for m in DATA["messages"]
+        if m.get("urgent") and f"message-{m['id']}" in keys
+    ]
+    assert keys == in_file == ["message-opioid-medicine", "message-overdose-safety"]

@@ -123,7 +123,8 @@
           wanted["message-" + m.id] = match(m.when, given);
         }
       });
-      all(form, ".iop-urgent").forEach(function (panel) {
+      // In reverse, so that panels placed under the same question end up in the file's order.
+      all(form, ".iop-urgent").reverse().forEach(function (panel) {
         var key = panel.getAttribute("data-urgent");
         if (!wanted[key]) {
           panel.hidden = true;
