@@ -213,3 +213,27 @@ def test_urgent_messages_under_one_question_keep_the_file_order(make_page) -> No
         if m.get("urgent") and f"message-{m['id']}" in keys
     ]
     assert keys == in_file == ["message-opioid-medicine", "message-overdose-safety"]
+
+
+@pytest.mark.parametrize("page_path", ["self-assessment/", "how-this-tool-decides/"])
+def test_every_link_leads_to_a_page_of_the_built_site(built_site, page_path: str) -> None:
+    """Links written by templates are not checked by MkDocs: check them here, so a page named in
+    assessment.yml (medicines.md, overdose.md, ...) that is missing fails the tests."""
+    import re
+    from urllib.parse import urljoin, urlsplit
+
+    html = (built_site / page_path / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    base = "http://site/" + page_path
+    checked = set()
+    for href in re.findall(r'href="([^"]+)"', article):
+        url = urlsplit(urljoin(base, href))
+        if url.netloc != "site" or url.path in checked:
+            continue
+        checked.add(url.path)
+        target = built_site / url.path.lstrip("/")
+        assert (target / "index.html").is_file() or target.is_file(), href
+    for message in DATA["messages"]:
+        if message.get("link") and page_path == "self-assessment/":
+            assert "/" + _page_path(message["link"]["page"]).removeprefix("../") in checked
+    assert len(checked) >= 4  # the test found links to check
