@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from generator.assessment import answer_effects
 from generator.data_files import DataFiles, load_data_files
 from generator.deploy import write_deploy_files
 from generator.errors import SiteError, SiteErrors, display_path
@@ -318,6 +319,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             raise PluginError(SiteErrors(self._errors_to_show()).format())
         env.globals["data"] = self.state.data.values
         env.filters["tel"] = tel_href
+        # "How this tool decides" is built from the self-assessment's rules, never a copy of them.
+        env.filters["answer_effects"] = answer_effects
         env.bytecode_cache = self.template_cache
         return env
 

@@ -1,6 +1,8 @@
 """The page's JavaScript engine against the Python reference, under Node: the same level, reasons,
-notes and urgent alerts for every complete set of answers (the whole answer space is small enough
-to try), and for random part-answered and malformed sets, as the page evaluates mid-way.
+safety messages, notes, questions for a professional and urgent alerts for 20,000 random complete
+sets of answers (the whole space, some 45 million, is too large to try), every one-answer change
+from a calm and a risky baseline, and random part-answered and malformed sets, as the page
+evaluates mid-way.
 
 The reader's audience ("you" or "they") is not an input of either engine: both return ids, and
 the page shows the wording the template wrote for each id.
@@ -32,8 +34,8 @@ const fs = require("fs");
 const { evaluate } = require(process.argv[2]);
 const data = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
 const job = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-const line = (r) => [r.level, r.reasons.join(","), r.also.join(","), r.notes.join(","),
-                     r.alerts.join(",")].join("|");
+const line = (r) => [r.level, r.reasons.join(","), r.also.join(","), r.messages.join(","),
+                     r.notes.join(","), r.asks.join(","), r.alerts.join(",")].join("|");
 const out = [];
 if (job.exhaustive) {
   const names = Object.keys(job.options);
@@ -60,7 +62,9 @@ def _line(result) -> str:
             result.level,
             ",".join(result.reasons),
             ",".join(result.also),
+            ",".join(result.messages),
             ",".join(result.notes),
+            ",".join(result.asks),
             ",".join(result.alerts),
         ]
     )
@@ -91,19 +95,43 @@ def _first_difference(python: list[str], node: list[str], cases: list[dict]) -> 
     return f"{len(python)} Python results, {len(node)} JavaScript results"
 
 
-def test_every_complete_set_of_answers_gives_the_same_result(tmp_path: Path) -> None:
-    names = list(OPTIONS)
-    combos = list(itertools.product(*OPTIONS.values()))
+def _complete_cases(count: int, seed: int) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    return [{name: rng.choice(choices) for name, choices in OPTIONS.items()} for _ in range(count)]
+
+
+def test_random_complete_sets_and_single_changes_give_the_same_result(tmp_path: Path) -> None:
+    cases = _complete_cases(20_000, seed=20261128) + _single_changes_from_baseline()
     engine = RuleEngine(DATA)
-    python = [_line(engine.evaluate(dict(zip(names, c, strict=True)))) for c in combos]
-    node = _run_node(tmp_path, {"exhaustive": True, "options": OPTIONS})
-    assert len(python) == len(combos) > 100_000
+    python = [_line(engine.evaluate(case)) for case in cases]
+    node = _run_node(tmp_path, {"exhaustive": False, "cases": cases})
     if python != node:
-        cases = [dict(zip(names, c, strict=True)) for c in combos]
         pytest.fail(_first_difference(python, node, cases))
-    # The comparison means something only if the results vary: every level, and many reasons.
+    # The comparison means something only if the results vary: every level, every safety
+    # message, and many different results.
     assert {line.split("|")[0] for line in python} == {level["id"] for level in DATA["levels"]}
-    assert len(set(python)) > 500
+    shown = {m for line in python for m in line.split("|")[3].split(",") if m}
+    assert shown == {message["id"] for message in DATA["messages"]}
+    assert len(set(python)) > 5_000
+
+
+def test_the_small_answer_space_of_the_danger_screen_is_tried_whole(tmp_path: Path) -> None:
+    """Every combination of the questions that can call for urgent help, the rest calm."""
+    danger = [n for n, c in OPTIONS.items() if n in _DANGER_SCREEN]
+    calm = {name: choices[0] for name, choices in OPTIONS.items()}
+    combos = itertools.product(*(OPTIONS[n] for n in danger))
+    cases = [{**calm, **dict(zip(danger, combo, strict=True))} for combo in combos]
+    engine = RuleEngine(DATA)
+    python = [_line(engine.evaluate(case)) for case in cases]
+    node = _run_node(tmp_path, {"exhaustive": False, "cases": cases})
+    assert len(cases) > 1_000
+    if python != node:
+        pytest.fail(_first_difference(python, node, cases))
+
+
+_DANGER_SCREEN = {
+    question["id"] for question in DATA["steps"][0]["questions"] + DATA["steps"][1]["questions"]
+} | {"pregnant", "age"}
 
 
 def _random_cases(count: int, seed: int) -> list[dict[str, str]]:

@@ -74,17 +74,18 @@ def test_validation_is_fast_enough_for_every_build() -> None:
     assert min(timings) < 0.05
 
 
-def test_levels_are_the_six_of_the_issue_with_their_links() -> None:
+def test_levels_with_their_links() -> None:
     links = {level["id"]: level["link"] for level in DATA["levels"]}
     assert links == {
         "crisis": "get-help-now/",
+        "medical": "get-help-now/",
         "withdrawal": "levels-of-care/#withdrawal-management",
         "residential": "levels-of-care/#residential",
         "php": "levels-of-care/#php",
         "iop": "levels-of-care/#iop",
         "outpatient": "levels-of-care/#outpatient",
     }
-    assert {"crisis", "withdrawal"} == URGENT
+    assert {"crisis", "medical", "withdrawal"} == URGENT
 
 
 def test_questions_cover_the_six_asam_dimensions_and_practical_fit() -> None:
@@ -95,16 +96,14 @@ def test_questions_cover_the_six_asam_dimensions_and_practical_fit() -> None:
 
 def test_no_phone_number_is_typed_into_the_data_file() -> None:
     # The page takes every number from site-config.yml; a number typed here would go stale.
-    for number in ("988", "911", "662-4357", "010-0123"):
+    for number in ("988", "911", "662-4357", "010-0123", "222-1222", "799-7233", "88788", "435748"):
         assert number not in REAL_TEXT
 
 
 # ------------------------------------------------------------------ broken files, with lines
 
 # The lines after harm's "yes" answer, which make that answer's id unique in the file.
-_HARM_YES_REST = (
-    '            label: "Yes"\n            danger: true\n\n      - id: withdrawal_history'
-)
+_HARM_YES_REST = '            label: "Yes"\n            danger: true\n\n      - id: confused'
 
 BROKEN = [
     pytest.param(
@@ -114,9 +113,9 @@ BROKEN = [
         id="rule-names-unknown-question",
     ),
     pytest.param(
-        [("when: {home: unsafe}", "when: {home: unsafe_place}")],
-        "when: {home: unsafe_place}",
-        "names an unknown answer 'unsafe_place' for question 'home'",
+        [("when: {home: [unsafe, violence]}", "when: {home: [unsafe, violent]}")],
+        "when: {home: [unsafe, violent]}",
+        "rule names an unknown answer 'violent' for question 'home'",
         id="rule-names-unknown-answer",
     ),
     pytest.param(
@@ -196,7 +195,7 @@ BROKEN = [
     pytest.param(
         [("  - id: stressful-home\n", "  - id: struggling\n")],
         ("  - id: struggling", 2),
-        "duplicate rule or note id 'struggling'",
+        "duplicate rule, message or note id 'struggling'",
         id="duplicate-rule-id",
     ),
     pytest.param(
@@ -256,6 +255,7 @@ BROKEN = [
                 "  - id: very-hard-to-stop-at-a-calm-home\n"
                 "    when: {continued_use: very_hard, home: [supportive]}\n"
                 "    level: residential\n"
+                "    sources: [samhsa-iop-2021]\n"
                 "    because: {self: a, other: b}\n\n"
                 "  - id: hard-to-cope\n",
             ),
@@ -269,6 +269,7 @@ BROKEN = [
             (
                 "  - id: manageable-use\n",
                 '  - id: everyone\n    when: {hours: ["yes", "no"]}\n    level: iop\n'
+                "    sources: [samhsa-iop-2021]\n"
                 "    because: {self: a, other: b}\n\n  - id: manageable-use\n",
             )
         ],
@@ -293,6 +294,182 @@ BROKEN = [
         "unknown key 'nw'",
         id="misspelt-key",
     ),
+    pytest.param(
+        [
+            (
+                "    sources: [fda-benzodiazepines-2020]\n    because:\n      self: you take sed",
+                "    because:\n      self: you take sed",
+            )
+        ],
+        "  - id: misused-sedatives",
+        "missing required key 'sources'",
+        id="rule-without-a-source",
+    ),
+    pytest.param(
+        [
+            (
+                "    level: php\n    sources: [samhsa-iop-2021]\n    because:\n      self: your",
+                "    level: php\n    sources: [samhsa-iop-2012]\n    because:\n      self: your",
+            )
+        ],
+        "sources: [samhsa-iop-2012]",
+        "unknown source 'samhsa-iop-2012'",
+        id="rule-names-an-unknown-source",
+    ),
+    pytest.param(
+        [("    sources: [hotline]\n", "    sources: [hotlines]\n")],
+        "sources: [hotlines]",
+        "unknown source 'hotlines'",
+        id="message-names-an-unknown-source",
+    ),
+    pytest.param(
+        [("    sources: [hotline]\n", "    sources: []\n")],
+        "    sources: []",
+        "no source given",
+        id="message-with-an-empty-source-list",
+    ),
+    pytest.param(
+        [("    url: https://www.thehotline.org/\n", "    url: www.thehotline.org\n")],
+        "    url: www.thehotline.org",
+        "'www.thehotline.org' is not an https:// address",
+        id="source-without-https-url",
+    ),
+    pytest.param(
+        [
+            (
+                "  hotline:\n    title: National Domestic Violence Hotline\n",
+                "  hotline:\n    titel: National Domestic Violence Hotline\n",
+            )
+        ],
+        "    titel: National",
+        "unknown key 'titel'",
+        id="source-with-a-misspelt-key",
+    ),
+    pytest.param(
+        [("    lines: [violence, emergency]\n", "    lines: [violence, police]\n")],
+        "    lines: [violence, police]",
+        "unknown help line 'police'",
+        id="message-names-an-unknown-help-line",
+    ),
+    pytest.param(
+        [
+            (
+                "    when: {home: violence}\n    urgent: true\n",
+                "    when: {home: violence}\n    urgent: often\n",
+            )
+        ],
+        "    urgent: often",
+        "expected true or false, found 'often'",
+        id="message-urgent-not-true-or-false",
+    ),
+    pytest.param(
+        [
+            (
+                "lines: [emergency]\n    link: {page: overdose.md,",
+                "lines: [emergency]\n    link: {page: overdose/,",
+            )
+        ],
+        "link: {page: overdose/",
+        "'overdose/' is not a page file name",
+        id="message-link-not-a-page-file",
+    ),
+    pytest.param(
+        [
+            (
+                '    link: {page: teens-and-young-adults.md, text: "Teens and young adults"}\n',
+                "    link: {page: teens-and-young-adults.md}\n",
+            )
+        ],
+        "    link: {page: teens-and-young-adults.md}",
+        "missing required key 'text'",
+        id="message-link-without-its-words",
+    ),
+    pytest.param(
+        [("      - {withdrawal_signs: not_sure}\n", "      - {withdrawal_signs: unsure}\n")],
+        "      - {withdrawal_signs: unsure}",
+        "message names an unknown answer 'unsure' for question 'withdrawal_signs'",
+        id="unknown-answer-in-a-list-of-alternatives",
+    ),
+    pytest.param(
+        [("      - {withdrawal_signs: not_sure}\n", "      - withdrawal_signs\n")],
+        "      - withdrawal_signs",
+        "each item of a message's `when` list must name questions and answers",
+        id="alternative-that-is-not-a-mapping",
+    ),
+    pytest.param(
+        [
+            (
+                '    when: {pregnant: "yes"}\n    text:\n      self: >-\n        Do you work',
+                '    when: {pregnnant: "yes"}\n    text:\n      self: >-\n        Do you work',
+            )
+        ],
+        "when: {pregnnant",
+        "question for a professional names an unknown question 'pregnnant'",
+        id="question-for-a-professional-names-an-unknown-question",
+    ),
+    pytest.param(
+        [("  - id: mixing-sedatives\n", "  - id: hard-to-stop\n")],
+        ("  - id: hard-to-stop", 2),
+        "duplicate rule, message or note id 'hard-to-stop'",
+        id="message-id-used-by-a-rule",
+    ),
+    pytest.param(
+        [
+            (
+                "    when: {opioids: [some_days, daily]}\n    urgent: true\n",
+                "    when: {opioids: [some_days, daily]}\n",
+            ),
+            (
+                "    when: {opioids: [treatment, some_days, daily]}\n    urgent: true\n",
+                "    when: {opioids: [treatment, some_days, daily]}\n",
+            ),
+        ],
+        ("            danger: true", 6),  # the sixth danger answer: opioids, daily
+        "danger answer 'daily' to 'opioids' does not by itself lead to an urgent level",
+        id="danger-answer-whose-message-is-no-longer-urgent",
+    ),
+    pytest.param(
+        [("  hotline:\n    title:", "  Hotline:\n    title:")],
+        "  Hotline:",
+        "'Hotline' is not a valid id",
+        id="source-id-not-lower-case",
+    ),
+    pytest.param(
+        [("    year: 2014\n", "    year: twenty fourteen\n")],
+        "    year: twenty fourteen",
+        "expected a whole number, found 'twenty fourteen'",
+        id="source-year-not-a-number",
+    ),
+    pytest.param(
+        [("    lines: [violence, emergency]\n", "    lines: violence\n")],
+        "    lines: violence",
+        "expected a list, found 'violence'",
+        id="message-lines-not-a-list",
+    ),
+    pytest.param(
+        [("    sources: [niaaa-navigator, niaaa-drinking-levels]\n", "    sources: [niaaa]\n")],
+        "    sources: [niaaa]",
+        "unknown source 'niaaa'",
+        id="note-names-an-unknown-source",
+    ),
+    pytest.param(
+        [("  - id: cost\n", "  - id: family\n")],
+        ("  - id: family", 2),
+        "duplicate question for a professional id 'family'",
+        id="duplicate-question-for-a-professional",
+    ),
+    pytest.param(
+        [
+            (
+                "    title:\n      self: You deserve to be safe\n"
+                "      other: They deserve to be safe\n",
+                "",
+            )
+        ],
+        "  - id: violence-at-home",
+        "missing required key 'title'",
+        id="message-without-a-title",
+    ),
 ]
 
 
@@ -310,32 +487,32 @@ def test_broken_file_is_rejected_with_file_and_line(replacements, where, message
 
 
 def test_danger_questions_must_come_first() -> None:
-    option = "          - id: cannot_cope\n"
+    option = "          - id: hard_to_cope\n"
     text = edited((option, option + "            danger: true\n"))
     errors = errors_for(text)
     ordering = [(e.line, e.message) for e in errors if "comes after" in e.message]
     assert ordering == [
         (
             line_of(text, "      - id: mental"),
-            "question 'mental' has danger answers but comes after 'physical', which has none",
+            "question 'mental' has danger answers but comes after 'age', which has none",
         )
     ], [e.format() for e in errors]
 
 
 def test_urgent_level_needs_its_message() -> None:
     start = REAL_TEXT.index("    now:\n      self: >-\n        Call or text")
-    end = REAL_TEXT.index("  - id: withdrawal\n")
+    end = REAL_TEXT.index("  - id: medical\n")
     text = REAL_TEXT[:start] + "\n" + REAL_TEXT[end:]
     errors = errors_for(text)
     assert [(e.line, e.message) for e in errors] == [
-        (line_of(text, "urgent: true"), "urgent level 'crisis' has no `now` message")
+        (line_of(text, "    urgent: true"), "urgent level 'crisis' has no `now` message")
     ]
 
 
 def test_every_problem_is_reported_in_one_run() -> None:
     text = edited(
         ('when: {harm: "yes"}', 'when: {harmm: "yes"}'),
-        ("when: {home: unsafe}", "when: {home: unsafe_place}"),
+        ("when: {home: [unsafe, violence]}", "when: {home: [unsafe, unsafe_place]}"),
         (
             "    when: {mental: hard_to_cope}\n    level: php",
             "    when: {mental: hard_to_cope}\n    level: phpp",
@@ -346,7 +523,7 @@ def test_every_problem_is_reported_in_one_run() -> None:
 
 def test_check_command_stops_on_a_broken_file(make_project) -> None:
     """End to end: `iop-guide check` fails and names the file and line, as an editor sees it."""
-    text = edited(("when: {home: unsafe}", "when: {home: unsafe_place}"))
+    text = edited(("when: {home: [unsafe, violence]}", "when: {home: [unsafe, unsafe_place]}"))
     project = make_project({SHOWN_PATH: text})
     result = subprocess.run(
         [
@@ -376,6 +553,9 @@ def test_build_exports_the_rules_and_the_page_script(make_project, tmp_path: Pat
         {
             SHOWN_PATH: REAL_TEXT,
             "content/self-assessment.md": (REPO / "content/self-assessment.md").read_text(),
+            "content/how-this-tool-decides.md": (
+                REPO / "content/how-this-tool-decides.md"
+            ).read_text(),
             "content/data/levels.yml": (REPO / "content/data/levels.yml").read_text(),
         }
     )
@@ -402,6 +582,11 @@ def test_build_exports_the_rules_and_the_page_script(make_project, tmp_path: Pat
     # One fieldset per question plus the "who is this about" question, each a real radio group.
     assert html.count("<fieldset") == sum(len(s["questions"]) for s in DATA["steps"]) + 1
     assert html.count('type="radio"') == sum(len(o) for o in OPTIONS.values()) + 2
+    # "How this tool decides" is built from the same file: every question and answer is on it.
+    decides = (out / "how-this-tool-decides/index.html").read_text(encoding="utf-8")
+    for question, answers in OPTIONS.items():
+        for answer in answers:
+            assert f'data-question="{question}" data-answer="{answer}"' in decides
 
 
 # ------------------------------------------------------------------ the reference engine
@@ -448,75 +633,6 @@ def test_notes_apply_only_at_their_levels() -> None:
     assert evaluate(DATA, {**both, "home": "unsafe"}).notes == ("time-away",)
 
 
-def _all_results() -> tuple[list[str], list[list[str]], list[int]]:
-    """The level rank of every complete set of answers, in itertools.product order."""
-    engine = RuleEngine(DATA)
-    names = list(OPTIONS)
-    rank = {level: index for index, level in enumerate(LEVELS)}
-    ranks = [
-        rank[engine.evaluate(dict(zip(names, combo, strict=True))).level]
-        for combo in itertools.product(*OPTIONS.values())
-    ]
-    return names, list(OPTIONS.values()), ranks
-
-
-@pytest.fixture(scope="module")
-def all_results():
-    return _all_results()
-
-
-def test_answer_space_is_small_enough_to_check_exhaustively(all_results) -> None:
-    _, options, ranks = all_results
-    size = 1
-    for choices in options:
-        size *= len(choices)
-    assert len(ranks) == size < 500_000
-
-
-def test_every_danger_answer_always_leads_to_urgent_help(all_results) -> None:
-    """Whatever else is answered, a danger answer gives crisis help or withdrawal management."""
-    names, options, ranks = all_results
-    danger = {
-        (q["id"], o["id"])
-        for step in DATA["steps"]
-        for q in step["questions"]
-        for o in q["options"]
-        if o.get("danger")
-    }
-    assert {question for question, _ in danger} == {"harm", "withdrawal_history", "daily_use"}
-    urgent_ranks = {LEVELS.index(level) for level in URGENT}
-    checked = 0
-    for combo, rank in zip(itertools.product(*options), ranks, strict=True):
-        if any((name, answer) in danger for name, answer in zip(names, combo, strict=True)):
-            assert rank in urgent_ranks, dict(zip(names, combo, strict=True))
-            checked += 1
-    assert checked > len(ranks) // 2
-
-
-def test_more_risk_never_lowers_the_level(all_results) -> None:
-    """Options are listed from least to most risk: moving one answer down the list, with every
-    other answer unchanged, never gives a less intensive level (a larger rank)."""
-    names, options, ranks = all_results
-    sizes = [len(choices) for choices in options]
-    strides = [1] * len(sizes)
-    for index in range(len(sizes) - 2, -1, -1):
-        strides[index] = strides[index + 1] * sizes[index + 1]
-    comparisons = 0
-    for flat, rank in enumerate(ranks):
-        for question, (size, stride) in enumerate(zip(sizes, strides, strict=True)):
-            position = (flat // stride) % size
-            if position + 1 < size:
-                riskier = ranks[flat + stride]
-                assert riskier <= rank, (names[question], flat)
-                comparisons += 1
-    assert comparisons > len(ranks)
-
-
-def test_each_level_is_the_result_of_some_answers(all_results) -> None:
-    _, _, ranks = all_results
-    assert set(ranks) == set(range(len(LEVELS)))
-
-
 # ------------------------------------------------------------------ the reachability check
 
 _LEVEL_IDS = ["l0", "l1", "l2", "l3"]
@@ -547,10 +663,12 @@ def small_assessments(draw):
                 "when": when,
                 "level": draw(st.sampled_from(_LEVEL_IDS)),
                 "because": {"self": "x", "other": "y"},
+                "sources": ["s"],
             }
         )
     wording = {"self": "x", "other": "y"}
     return {
+        "sources": {"s": {"title": "T", "publisher": "P", "url": "https://example.org/"}},
         "audience": {"legend": "Who?", "self": "Me", "other": "Them"},
         "dimensions": {"d": "D"},
         "levels": [
@@ -572,7 +690,7 @@ def small_assessments(draw):
             }
         ],
         "rules": rules,
-        "ask_a_professional": [wording],
+        "ask_a_professional": [{"id": "a", "text": wording}],
     }
 
 
@@ -592,3 +710,58 @@ def test_reachability_check_agrees_with_trying_every_combination(data) -> None:
         for combo in itertools.product(*options.values())
     }
     assert flagged == set(_LEVEL_IDS) - reached
+
+
+def test_help_lines_are_the_crisis_lines_of_site_config() -> None:
+    """A message may name only lines the page can show: the keys of extra.crisis."""
+    from generator.assessment import HELP_LINES
+
+    config = yaml.safe_load((REPO / "site-config.yml").read_text(encoding="utf-8"))
+    assert set(HELP_LINES) == set(config["extra"]["crisis"])
+
+
+def test_check_command_stops_on_an_unknown_source(make_project) -> None:
+    text = edited(("    sources: [hotline]\n", "    sources: [hotlines]\n"))
+    project = make_project({SHOWN_PATH: text})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "check",
+            "--config",
+            str(project / "site-config.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"{SHOWN_PATH}:{line_of(text, 'sources: [hotlines]')}:" in result.stderr
+    assert "unknown source 'hotlines'" in result.stderr
+
+
+def test_answer_effects_name_levels_messages_and_combinations() -> None:
+    from generator.assessment import answer_effects
+
+    steps = answer_effects(DATA)
+    options = {
+        (question["id"], option["id"]): option
+        for step in steps
+        for question in step["questions"]
+        for option in question["options"]
+    }
+    assert set(options) == {(q, a) for q, answers in OPTIONS.items() for a in answers}
+    daily = {(e["kind"], e["id"]) for e in options[("opioids", "daily")]["effects"]}
+    assert {("rule", "daily-opioids"), ("message", "opioid-medicine")} <= daily
+    assert ("message", "overdose-safety") in daily
+    mixing = [
+        e
+        for e in options[("alcohol", "heavy_some_days")]["effects"]
+        if e["id"] == "mixing-sedatives"
+    ]
+    assert len(mixing) == 1 and mixing[0]["together"][0]["question"].startswith("Do you take")
+    assert options[("harm", "no")]["effects"] == []
+    assert options[("harm", "yes")]["danger"] is True
+    assert all(e["sources"] for o in options.values() for e in o["effects"] if e["kind"] != "ask")

@@ -1,7 +1,7 @@
-/* Self-assessment: the rules engine (the same rules as generator/assessment.py, which the tests
-   compare it with) and the page around it. The wording is in the page already, written by the
-   template from content/data/assessment.yml; this script only shows and hides it. Answers stay
-   in the page: nothing is sent, stored or kept after a reload. */
+/* Self-assessment: the rules engine (the same rules as generator/assessment/engine.py, which the
+   tests compare it with) and the page around it. The wording is in the page already, written by
+   the template from content/data/assessment.yml; this script only shows, hides and moves it.
+   Answers stay in the page: nothing is sent, stored or kept after a reload. */
 (function () {
   "use strict";
 
@@ -9,10 +9,13 @@
     return Array.isArray(value) ? value : [value];
   }
 
-  function matches(when, answers) {
-    return Object.keys(when).every(function (question) {
-      return list(when[question]).indexOf(answers[question]) >= 0;
-    });
+  // The first alternative of a `when` that the answers satisfy, or undefined.
+  function match(when, answers) {
+    return list(when).filter(function (alt) {
+      return Object.keys(alt).every(function (q) {
+        return list(alt[q]).indexOf(answers[q]) >= 0;
+      });
+    })[0];
   }
 
   function ids(items) {
@@ -21,32 +24,38 @@
     });
   }
 
+  function hits(items, answers) {
+    return (items || []).filter(function (item) {
+      return !item.when || match(item.when, answers);
+    });
+  }
+
   // The most intensive level any matching rule asks for; the last level when none matches.
   function evaluate(data, answers) {
     var levels = ids(data.levels);
     var lowest = levels.length - 1;
-    var hits = data.rules.filter(function (rule) {
-      return matches(rule.when, answers);
-    });
-    var rankOf = function (rule) {
+    var rules = hits(data.rules, answers);
+    var rank = function (rule) {
       return levels.indexOf(rule.level);
     };
-    var best = Math.min.apply(null, [lowest].concat(hits.map(rankOf)));
+    var best = Math.min.apply(null, [lowest].concat(rules.map(rank)));
     var level = levels[best];
     return {
       level: level,
-      reasons: ids(hits.filter(function (rule) {
-        return rankOf(rule) === best;
+      reasons: ids(rules.filter(function (r) {
+        return rank(r) === best;
       })),
-      also: ids(hits.filter(function (rule) {
-        return rankOf(rule) > best && rankOf(rule) < lowest;
+      also: ids(rules.filter(function (r) {
+        return rank(r) > best && rank(r) < lowest;
       })),
-      notes: ids((data.notes || []).filter(function (note) {
-        return (!note.levels || note.levels.indexOf(level) >= 0) && matches(note.when, answers);
+      messages: ids(hits(data.messages, answers)),
+      notes: ids(hits(data.notes, answers).filter(function (note) {
+        return !note.levels || note.levels.indexOf(level) >= 0;
       })),
-      alerts: ids(data.levels.filter(function (candidate) {
-        return candidate.urgent && hits.some(function (rule) {
-          return rule.level === candidate.id;
+      asks: ids(hits(data.ask_a_professional, answers)),
+      alerts: ids(data.levels.filter(function (l) {
+        return l.urgent && rules.some(function (r) {
+          return r.level === l.id;
         });
       }))
     };
@@ -72,6 +81,7 @@
     var data = JSON.parse(source.textContent);
     var form = root.querySelector("form");
     var steps = all(root, ".iop-step");
+    var questions = all(form, "fieldset");
     var result = root.querySelector(".iop-result");
     var status = root.querySelector(".iop-status");
     var progress = root.querySelector(".iop-progress");
@@ -98,24 +108,36 @@
       }
     }
 
-    // Urgent help appears under the question that led to it, at once, and is announced.
+    // Urgent help appears at once, after the last question that led to it, and is announced.
     function showAlerts() {
       var given = answers();
       var now = evaluate(data, given);
-      all(form, ".iop-urgent").forEach(function (panel) {
-        if (now.alerts.indexOf(panel.getAttribute("data-urgent")) < 0) {
-          panel.hidden = true;
-          store.appendChild(panel);
+      var wanted = {};
+      now.alerts.forEach(function (level) {
+        wanted[level] = match(data.rules.filter(function (r) {
+          return r.level === level && match(r.when, given);
+        })[0].when, given);
+      });
+      hits(data.messages, given).forEach(function (m) {
+        if (m.urgent) {
+          wanted["message-" + m.id] = match(m.when, given);
         }
       });
-      now.alerts.forEach(function (level) {
-        var panel = form.querySelector('[data-urgent="' + level + '"]');
-        var rule = data.rules.filter(function (candidate) {
-          return candidate.level === level && matches(candidate.when, given);
+      // In reverse, so that panels placed under the same question end up in the file's order.
+      all(form, ".iop-urgent").reverse().forEach(function (panel) {
+        var key = panel.getAttribute("data-urgent");
+        if (!wanted[key]) {
+          panel.hidden = true;
+          store.appendChild(panel);
+          return;
+        }
+        var after = Object.keys(wanted[key]).map(function (q) {
+          return document.getElementById("q-" + q);
+        }).sort(function (a, b) {
+          return questions.indexOf(b) - questions.indexOf(a);
         })[0];
-        var question = document.getElementById("q-" + Object.keys(rule.when)[0]);
-        if (panel.previousElementSibling !== question) {
-          question.parentNode.insertBefore(panel, question.nextSibling);
+        if (panel.hidden || panel.parentNode === store) {
+          after.parentNode.insertBefore(panel, after.nextSibling);
         }
         panel.hidden = false;
       });
@@ -130,31 +152,31 @@
     }
 
     // Items are written once by the template; each is moved into its list in the engine's order.
-    function fill(list, attribute, wanted) {
+    function fill(part, attribute, wanted) {
+      var box = result.querySelector(".iop-result__" + part);
       wanted.forEach(function (id) {
         var item = result.querySelector("[" + attribute + '="' + id + '"]');
         item.hidden = false;
-        list.appendChild(item);
+        box.appendChild(item);
       });
       return wanted.length === 0;
     }
 
     function finish() {
       var outcome = evaluate(data, answers());
-      var part = function (name) {
-        return result.querySelector(".iop-result__" + name);
-      };
-      all(result, "[data-level], [data-alert], [data-rule], [data-note]").forEach(function (item) {
-        item.hidden = true;
-      });
+      all(result, "[data-level], [data-alert], [data-message], [data-rule], [data-note], [data-ask]")
+        .forEach(function (item) {
+          item.hidden = true;
+        });
       var level = result.querySelector('[data-level="' + outcome.level + '"]');
       level.hidden = false;
-      outcome.alerts.forEach(function (id) {
-        result.querySelector('[data-alert="' + id + '"]').hidden = false;
-      });
-      part("none").hidden = !fill(part("reasons"), "data-rule", outcome.reasons);
-      part("also").parentNode.hidden = fill(part("also"), "data-rule", outcome.also);
-      part("notes").parentNode.hidden = fill(part("notes"), "data-note", outcome.notes);
+      var first = fill("first", "data-alert", outcome.alerts);
+      result.querySelector(".iop-result__first").parentNode.hidden =
+        fill("first", "data-message", outcome.messages) && first;
+      result.querySelector(".iop-result__none").hidden = !fill("reasons", "data-rule", outcome.reasons);
+      result.querySelector(".iop-result__also").parentNode.hidden = fill("also", "data-rule", outcome.also);
+      result.querySelector(".iop-result__notes").parentNode.hidden = fill("notes", "data-note", outcome.notes);
+      fill("asks", "data-ask", outcome.asks);
       steps.forEach(function (step) {
         step.hidden = true;
       });
@@ -201,8 +223,7 @@
       }
     });
     form.addEventListener("change", function (event) {
-      var fieldset = event.target.closest("fieldset");
-      fieldset.querySelector(".iop-q__error").hidden = true;
+      event.target.closest("fieldset").querySelector(".iop-q__error").hidden = true;
       showAlerts();
     });
     form.addEventListener("submit", function (event) {

@@ -1,22 +1,19 @@
-"""The self-assessment: validation of content/data/assessment.yml and the reference rules engine.
+"""Validation of content/data/assessment.yml: its schema, and the promises no schema can state.
 
-The page runs the same rules in JavaScript (templates/assets/javascripts/assessment.js); this
-engine is the one the tests trust, and the one the two are compared against. Both read the data
-file as it is, so an editor working with a clinician changes questions and rules without
-touching code. Nothing here imports MkDocs.
-
-The rules are deliberately small so that every result can be explained: each rule says "when
-these answers are given, suggest at least this level"; the result is the most intensive level any
-matching rule asks for, and the rules at that level are the reasons shown to the reader.
+Every problem is a `SiteError` at its line, all collected in one run: unknown ids, a rule or
+message without a source, an unknown help line or page, a danger answer that does not by itself
+lead to urgent help, a level that no answers can reach. The engine (engine.py) trusts a file
+that passed here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.assessment.engine import alternatives, answers_in, conditions, question_items
 from generator.errors import SiteError
 from generator.schema import Field, validate
 from generator.yaml_loader import KeyPath, LoadedYaml
@@ -52,7 +49,65 @@ _WORDING = Field(
     },
     doc="two versions of the text, self and other",
 )
-_WHEN = Field(dict, open=True, keys={}, doc="question id: answer id (or a list of answer ids)")
+_WHEN = Field(
+    (dict, list),
+    doc="question id: answer id (or a list of answer ids); or a list of these, any one enough",
+)
+# The help lines the page can show: the keys of `extra.crisis` in site-config.yml.
+HELP_LINES = ("lifeline", "helpline", "emergency", "poison", "violence")
+_PAGE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\.md(#[a-z0-9][a-z0-9-]*)?$")
+
+
+def _line_check(value: Any) -> tuple[str, str] | None:
+    if value not in HELP_LINES:
+        return (f"unknown help line '{value}'", f"use one of: {', '.join(HELP_LINES)}")
+    return None
+
+
+def _page_check(value: Any) -> tuple[str, str] | None:
+    if not _PAGE_PATTERN.match(value):
+        return (
+            f"'{value}' is not a page file name",
+            "name a page in content/ by its file name, e.g. medicines.md or levels-of-care.md#iop",
+        )
+    return None
+
+
+def _url_check(value: Any) -> tuple[str, str] | None:
+    if not value.startswith("https://"):
+        return (f"'{value}' is not an https:// address", "give the source's full https:// URL")
+    return None
+
+
+def _source_ids_check(value: Any) -> tuple[str, str] | None:
+    if not value:
+        return ("no source given", "name at least one id from the `sources:` block")
+    return None
+
+
+_SOURCE_IDS = Field(
+    list,
+    items=Field(str),
+    check=_source_ids_check,
+    doc="the ids, from the `sources:` block, of the sources this is based on",
+    example="[asam-oud-2020]",
+)
+_SOURCE = Field(
+    dict,
+    keys={
+        "title": Field(str),
+        "publisher": Field(str),
+        "url": Field(str, check=_url_check),
+        "year": Field(int, required=False),
+    },
+)
+_LINK = Field(
+    dict,
+    keys={
+        "page": Field(str, check=_page_check, doc="a page's file name, e.g. medicines.md"),
+        "text": Field(str, doc="the link's words, e.g. Medicines for opioid use disorder"),
+    },
+)
 
 _OPTION = Field(
     dict,
@@ -95,7 +150,26 @@ _LEVEL = Field(
 )
 _RULE = Field(
     dict,
-    keys={"id": _ID, "when": _WHEN, "level": Field(str), "because": _WORDING},
+    keys={
+        "id": _ID,
+        "when": _WHEN,
+        "level": Field(str),
+        "because": _WORDING,
+        "sources": _SOURCE_IDS,
+    },
+)
+_MESSAGE = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "when": _WHEN,
+        "title": _WORDING,
+        "text": _WORDING,
+        "sources": _SOURCE_IDS,
+        "urgent": Field(bool, required=False, doc="show it at once, under the question"),
+        "lines": Field(list, required=False, items=Field(str, check=_line_check)),
+        "link": Field(dict, required=False, keys=_LINK.keys),
+    },
 )
 _NOTE = Field(
     dict,
@@ -104,11 +178,21 @@ _NOTE = Field(
         "when": _WHEN,
         "levels": Field(list, required=False, items=Field(str)),
         "text": _WORDING,
+        "sources": _SOURCE_IDS,
+    },
+)
+_ASK = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "text": _WORDING,
+        "when": Field(_WHEN.kind, required=False, doc=_WHEN.doc),
     },
 )
 ASSESSMENT = Field(
     dict,
     keys={
+        "sources": Field(dict, open=True, keys={}, doc="source id: title, publisher, url"),
         "audience": Field(
             dict, keys={"legend": Field(str), "self": Field(str), "other": Field(str)}
         ),
@@ -116,8 +200,9 @@ ASSESSMENT = Field(
         "levels": Field(list, items=_LEVEL, doc="levels of care, most intensive first"),
         "steps": Field(list, items=_STEP, doc="the questions, one group per step"),
         "rules": Field(list, items=_RULE),
+        "messages": Field(list, required=False, items=_MESSAGE, doc="safety messages"),
         "notes": Field(list, required=False, items=_NOTE),
-        "ask_a_professional": Field(list, items=_WORDING),
+        "ask_a_professional": Field(list, items=_ASK),
     },
 )
 
@@ -147,7 +232,7 @@ def validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
     _unique_ids(loaded, "step", [(("steps", i), s) for i, s in enumerate(data["steps"])], errors)
     questions = _questions(loaded, errors)
     dimension_ids = set(data["dimensions"])
-    for question_path, question in _question_items(data):
+    for question_path, question in question_items(data):
         if question["dimension"] not in dimension_ids:
             errors.append(
                 loaded.error(
@@ -168,15 +253,34 @@ def validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
                 )
             )
     rule_entries = [(("rules", i), rule) for i, rule in enumerate(data["rules"])]
+    message_entries = [(("messages", i), m) for i, m in enumerate(data.get("messages") or [])]
     note_entries = [(("notes", i), note) for i, note in enumerate(data.get("notes") or [])]
-    # Rules and notes share one namespace: the page finds both by id.
-    _unique_ids(loaded, "rule or note", rule_entries + note_entries, errors)
+    ask_entries = [(("ask_a_professional", i), a) for i, a in enumerate(data["ask_a_professional"])]
+    # Rules, messages and notes share one namespace: the page finds each by id.
+    _unique_ids(
+        loaded, "rule, message or note", rule_entries + message_entries + note_entries, errors
+    )
+    _unique_ids(loaded, "question for a professional", ask_entries, errors)
+    source_ids = _check_sources(loaded, errors)
+    for path, entry in rule_entries + message_entries + note_entries:
+        _check_when(loaded, path, entry["when"], questions, errors)
+        for index, source_id in enumerate(entry["sources"]):
+            if source_id not in source_ids:
+                errors.append(
+                    loaded.error(
+                        (*path, "sources", index),
+                        f"unknown source '{source_id}'",
+                        f"define it under `sources:` at the top, or use one of: "
+                        f"{', '.join(source_ids) or '(none defined yet)'}",
+                    )
+                )
+    for path, ask in ask_entries:
+        if "when" in ask:
+            _check_when(loaded, path, ask["when"], questions, errors)
     for path, rule in rule_entries:
-        _check_when(loaded, path, rule["when"], questions, errors)
         if rule["level"] not in level_ids:
             errors.append(_unknown_level(loaded, (*path, "level"), rule["level"], level_ids))
     for path, note in note_entries:
-        _check_when(loaded, path, note["when"], questions, errors)
         for index, level_id in enumerate(note.get("levels") or []):
             if level_id not in level_ids:
                 errors.append(_unknown_level(loaded, (*path, "levels", index), level_id, level_ids))
@@ -187,10 +291,17 @@ def validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
     return errors
 
 
-def _question_items(data: Mapping[str, Any]) -> Iterable[tuple[KeyPath, dict]]:
-    for step_index, step in enumerate(data["steps"]):
-        for index, question in enumerate(step["questions"]):
-            yield ("steps", step_index, "questions", index), question
+def _check_sources(loaded: LoadedYaml, errors: list[SiteError]) -> list[str]:
+    """The `sources:` block: each id well formed, each entry a title, publisher and URL."""
+    for source_id in loaded.data["sources"]:
+        if isinstance(source_id, (str, bool)):
+            problem = _id_check(source_id)
+        else:
+            problem = (f"'{source_id}' is not a valid id", "start the id with a letter")
+        if problem is not None:
+            errors.append(loaded.error(("sources", source_id), *problem))
+        errors.extend(validate(loaded, _SOURCE, ("sources", source_id)))
+    return [str(source_id) for source_id in loaded.data["sources"]]
 
 
 def _unique_ids(
@@ -216,7 +327,7 @@ def _unique_ids(
 
 def _questions(loaded: LoadedYaml, errors: list[SiteError]) -> dict[str, _Question]:
     questions: dict[str, _Question] = {}
-    entries = list(_question_items(loaded.data))
+    entries = list(question_items(loaded.data))
     _unique_ids(loaded, "question", entries, errors)
     for path, question in entries:
         options = question.get("options") or []
@@ -243,70 +354,100 @@ def _questions(loaded: LoadedYaml, errors: list[SiteError]) -> dict[str, _Questi
 
 def _check_wording_labels(loaded: LoadedYaml) -> list[SiteError]:
     errors: list[SiteError] = []
-    for path, question in _question_items(loaded.data):
+    for path, question in question_items(loaded.data):
         for index, option in enumerate(question.get("options") or []):
             if isinstance(option["label"], dict):
                 errors.extend(validate(loaded, _WORDING, (*path, "options", index, "label")))
     return errors
 
 
-def _answers_in(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+_OWNERS = {
+    "rules": "rule",
+    "messages": "message",
+    "notes": "note",
+    "ask_a_professional": "question for a professional",
+}
 
 
 def _check_when(
     loaded: LoadedYaml,
     path: KeyPath,
-    when: dict,
+    when: dict | list,
     questions: Mapping[str, _Question],
     errors: list[SiteError],
 ) -> None:
-    owner = path[0][:-1]  # "rules" -> "rule", "notes" -> "note"
+    """A `when` names real questions and answers; as a list, each item is one such mapping."""
+    owner = _OWNERS[path[0]]
+    example = "e.g. when: {home: unsafe}"
     if not when:
         errors.append(
             loaded.error(
                 (*path, "when"),
                 f"{owner} has an empty `when`",
-                "name at least one question and its answer, e.g. when: {home: unsafe}",
+                f"name at least one question and its answer, {example}",
             )
         )
-    for question_id, value in when.items():
-        at = (*path, "when", question_id)
-        question = questions.get(question_id)
-        if question is None:
+        return
+    listed = isinstance(when, list)
+    for index, alternative in enumerate(alternatives(when)):
+        at_alternative = (*path, "when", index) if listed else (*path, "when")
+        if not isinstance(alternative, dict) or not alternative:
             errors.append(
                 loaded.error(
-                    at,
-                    f"{owner} names an unknown question '{question_id}'",
-                    f"use one of the question ids: {', '.join(questions)}",
+                    at_alternative,
+                    f"each item of a {owner}'s `when` list must name questions and answers",
+                    f"write one mapping per item, {example}",
                 )
             )
             continue
-        answers = _answers_in(value)
-        if not answers:
-            errors.append(
-                loaded.error(at, f"no answer given for question '{question_id}'", "list one")
+        for question_id, value in alternative.items():
+            _check_condition(
+                loaded, (*at_alternative, question_id), owner, question_id, value, questions, errors
             )
-        for answer in answers:
-            if isinstance(answer, bool):
-                word = "yes" if answer else "no"
-                errors.append(
-                    loaded.error(
-                        at,
-                        f"the answer for '{question_id}' was read as {str(answer).lower()}, "
-                        "not as text",
-                        f'put it in quotes: "{word}" (YAML reads yes and no without quotes as '
-                        "true and false)",
-                    )
+
+
+def _check_condition(
+    loaded: LoadedYaml,
+    at: KeyPath,
+    owner: str,
+    question_id: Any,
+    value: Any,
+    questions: Mapping[str, _Question],
+    errors: list[SiteError],
+) -> None:
+    question = questions.get(question_id)
+    if question is None:
+        errors.append(
+            loaded.error(
+                at,
+                f"{owner} names an unknown question '{question_id}'",
+                f"use one of the question ids: {', '.join(questions)}",
+            )
+        )
+        return
+    answers = answers_in(value)
+    if not answers:
+        errors.append(loaded.error(at, f"no answer given for question '{question_id}'", "list one"))
+    for answer in answers:
+        if isinstance(answer, bool):
+            word = "yes" if answer else "no"
+            errors.append(
+                loaded.error(
+                    at,
+                    f"the answer for '{question_id}' was read as {str(answer).lower()}, "
+                    "not as text",
+                    f'put it in quotes: "{word}" (YAML reads yes and no without quotes as '
+                    "true and false)",
                 )
-            elif answer not in question.options:
-                errors.append(
-                    loaded.error(
-                        at,
-                        f"{owner} names an unknown answer '{answer}' for question '{question_id}'",
-                        f"use one of its answers: {', '.join(question.options)}",
-                    )
+            )
+        elif answer not in question.options:
+            errors.append(
+                loaded.error(
+                    at,
+                    f"{owner} names an unknown answer '{answer}' for question '{question_id}'",
+                    f"use one of its answers: {', '.join(question.options)}",
                 )
+            )
 
 
 def _unknown_level(
@@ -320,9 +461,12 @@ def _unknown_level(
 def _check_danger(
     loaded: LoadedYaml, questions: Mapping[str, _Question], levels: Mapping[str, dict]
 ) -> list[SiteError]:
-    """Danger answers come first and always lead to an urgent level, whatever else is said."""
+    """Danger answers come first and always lead to urgent help, whatever else is said: an
+    urgent level, or an urgent safety message (one shown at once, under the question)."""
     errors: list[SiteError] = []
-    urgent_rules = [rule for rule in loaded.data["rules"] if levels[rule["level"]].get("urgent")]
+    urgent_whens = [
+        rule["when"] for rule in loaded.data["rules"] if levels[rule["level"]].get("urgent")
+    ] + [m["when"] for m in loaded.data.get("messages") or [] if m.get("urgent")]
     seen_safe_question = None
     for question in questions.values():
         if not question.danger:
@@ -338,11 +482,12 @@ def _check_danger(
                 )
             )
         for answer in sorted(question.danger):
-            # Only a rule that needs nothing but this answer fires whatever else is answered.
+            # Only an alternative that needs nothing but this answer fires whatever else is said.
             covered = any(
-                list(rule["when"]) == [question.id]
-                and answer in _answers_in(rule["when"][question.id])
-                for rule in urgent_rules
+                list(alternative) == [question.id]
+                and answer in answers_in(alternative[question.id])
+                for when in urgent_whens
+                for alternative in alternatives(when)
             )
             if not covered:
                 index = question.options.index(answer)
@@ -352,7 +497,7 @@ def _check_danger(
                         f"danger answer '{answer}' to '{question.id}' does not by itself lead "
                         "to an urgent level",
                         f'add a rule `when: {{{question.id}: "{answer}"}}` with an urgent '
-                        "level (crisis or withdrawal)",
+                        "level, or an urgent message with that `when`",
                     )
                 )
     return errors
@@ -368,7 +513,12 @@ def _check_reachable(loaded: LoadedYaml, questions: Mapping[str, _Question]) -> 
     """
     errors: list[SiteError] = []
     domains = {question_id: frozenset(q.options) for question_id, q in questions.items()}
-    compiled = [(rule["level"], _conditions(rule["when"])) for rule in loaded.data["rules"]]
+    # A rule with a list of alternatives is one rule per alternative, as far as levels go.
+    compiled = [
+        (rule["level"], alternative)
+        for rule in loaded.data["rules"]
+        for alternative in conditions(rule["when"])
+    ]
     level_ids = [level["id"] for level in loaded.data["levels"]]
     for rank, level_id in enumerate(level_ids):
         higher = [conds for lvl, conds in compiled if level_ids.index(lvl) < rank]
@@ -395,10 +545,6 @@ def _check_reachable(loaded: LoadedYaml, questions: Mapping[str, _Question]) -> 
             )
         )
     return errors
-
-
-def _conditions(when: Mapping[str, Any]) -> dict[str, frozenset[str]]:
-    return {question_id: frozenset(_answers_in(value)) for question_id, value in when.items()}
 
 
 def _can_avoid(
@@ -451,91 +597,3 @@ def _search(
             return True
         del chosen[question]
     return False
-
-
-# ------------------------------------------------------------------------------- the engine
-
-
-@dataclass(frozen=True)
-class AssessmentResult:
-    """What the reader is shown, as ids into the data file (the page supplies the wording).
-
-    ``reasons`` are the rules that decided the level, ``also`` the other matching rules that ask
-    for more than the least intensive level, ``notes`` the practical notes that apply, and
-    ``alerts`` the urgent levels any matching rule reached (shown at once, even mid-way).
-    """
-
-    level: str
-    reasons: tuple[str, ...]
-    also: tuple[str, ...]
-    notes: tuple[str, ...]
-    alerts: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "reasons": list(self.reasons),
-            "also": list(self.also),
-            "notes": list(self.notes),
-            "alerts": list(self.alerts),
-        }
-
-
-class RuleEngine:
-    """The rules of one data file, prepared once so that evaluating many answer sets is cheap."""
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self.level_ids = [level["id"] for level in data["levels"]]
-        rank = {level_id: index for index, level_id in enumerate(self.level_ids)}
-        urgent = {level["id"] for level in data["levels"] if level.get("urgent")}
-        self.urgent_ranks = sorted(rank[level_id] for level_id in urgent)
-        self.rules = [
-            (rule["id"], rank[rule["level"]], tuple(_conditions(rule["when"]).items()))
-            for rule in data["rules"]
-        ]
-        self.notes = [
-            (
-                note["id"],
-                None if note.get("levels") is None else frozenset(note["levels"]),
-                tuple(_conditions(note["when"]).items()),
-            )
-            for note in data.get("notes") or []
-        ]
-
-    def evaluate(self, answers: Mapping[str, str]) -> AssessmentResult:
-        """The result for ``answers`` (question id: answer id); unanswered questions match no
-        rule, so the page can show urgent help while the reader is still answering."""
-        lowest = len(self.level_ids) - 1
-        matched = [
-            (rule_id, rank)
-            for rule_id, rank, conds in self.rules
-            if all(answers.get(q) in accepted for q, accepted in conds)
-        ]
-        best = min((rank for _, rank in matched), default=lowest)
-        level = self.level_ids[best]
-        reached = {rank for _, rank in matched}
-        return AssessmentResult(
-            level=level,
-            reasons=tuple(rule_id for rule_id, rank in matched if rank == best),
-            also=tuple(rule_id for rule_id, rank in matched if best < rank < lowest),
-            notes=tuple(
-                note_id
-                for note_id, levels, conds in self.notes
-                if (levels is None or level in levels)
-                and all(answers.get(q) in accepted for q, accepted in conds)
-            ),
-            alerts=tuple(self.level_ids[rank] for rank in self.urgent_ranks if rank in reached),
-        )
-
-
-def evaluate(data: Mapping[str, Any], answers: Mapping[str, str]) -> AssessmentResult:
-    """The reference result for one set of answers (see ``RuleEngine`` to evaluate many)."""
-    return RuleEngine(data).evaluate(answers)
-
-
-def question_options(data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Every question id with its answer ids, in page order and from least to most risk."""
-    return {
-        question["id"]: [option["id"] for option in question["options"]]
-        for _, question in _question_items(data)
-    }
