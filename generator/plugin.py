@@ -23,13 +23,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from generator.data_files import DataFiles, load_data_files
-from generator.deploy import write_deploy_files
+from generator.deploy import example_address_problem, write_deploy_files
 from generator.errors import SiteError, SiteErrors, display_path
 from generator.front_matter import parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
 from generator.links import explain_link_warning
 from generator.page_rendering import (
     MemoryBytecodeCache,
+    PageCodeCache,
     make_page_environment,
     page_context,
     render_data_files,
@@ -37,10 +38,14 @@ from generator.page_rendering import (
     tel_href,
 )
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
+from generator.symlinks import links_leading_outside
 from generator.task_lists import name_task_list_boxes
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
+
+# Compiled page templates, kept between builds (git-ignored; see page_rendering.PageCodeCache).
+PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
 
 # Theme features every site gets. navigation.prune keeps build time linear in the number of
 # pages (Material otherwise writes the whole navigation into every page); instant navigation is
@@ -156,11 +161,17 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         except SiteErrors as exc:
             raise PluginError(exc.format()) from None
         self._apply_defaults(config)
+        templates_dir = _custom_dir(config)
+        # Before anything is read: a link out of the project must never be read or published.
+        outside = links_leading_outside(Path(config.docs_dir), project_root)
+        if templates_dir is not None:
+            outside += links_leading_outside(templates_dir, project_root)
+        if outside:
+            raise PluginError(SiteErrors(outside).format())
 
         data_dir = Path(config.docs_dir) / self.config.data_dir
         data, errors = load_data_files(data_dir, project_root)
-        templates_dir = _custom_dir(config)
-        environment = make_page_environment(templates_dir)
+        environment = make_page_environment(templates_dir, project_root / PAGE_CACHE_DIR)
         extra = dict(config.extra)
         site = {
             "name": config.site_name,
@@ -178,6 +189,13 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             abbreviations=abbreviation_definitions(data.values.get("glossary")),
             errors=list(errors),
         )
+        example = example_address_problem(
+            site["url"],
+            display_path(config_file, project_root),
+            site_config.loaded.line_of(("site_url",)),
+        )
+        if example is not None:
+            self.state.release_problems.append(example)
         del site_config  # validated; MkDocs' own config object carries the values from here on
         self.state.link_filter = _LinkWarningFilter(Path(config.docs_dir), project_root)
         _PAGES_LOGGER.addFilter(self.state.link_filter)
@@ -282,6 +300,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         _rewrite_sitemap_gzip(Path(config.site_dir))
         write_deploy_files(Path(config.site_dir), config.site_url or "")
         self._remove_link_filter()
+        # Every page was compiled or loaded by now: entries this build did not use are stale.
+        cache = self.state.environment.bytecode_cache
+        if isinstance(cache, PageCodeCache):
+            cache.prune()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()
