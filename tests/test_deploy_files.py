@@ -408,3 +408,29 @@ def test_a_release_for_a_real_address_has_no_example_address_problem(make_projec
     assert "example address" not in capsys.readouterr().err
     robots = (project / "site" / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://iop.riverside-recovery.org/sitemap.xml" in robots
+
+
+# ---------------------------------------------------------------- Netlify
+
+
+def test_netlify_builds_with_a_python_the_package_accepts_into_the_published_folder() -> None:
+    import tomllib
+
+    netlify = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    minimum = project["project"]["requires-python"].removeprefix(">=")
+    python = netlify["build"]["environment"]["PYTHON_VERSION"]
+    as_tuple = lambda version: tuple(int(part) for part in version.split("."))  # noqa: E731
+    assert as_tuple(python) >= as_tuple(minimum)
+
+    commands = {"production": netlify["build"]["command"]}
+    commands |= {name: context["command"] for name, context in netlify["context"].items()}
+    for name, command in commands.items():
+        install, _, build_command = command.partition(" && ")
+        assert install == "pip install .", name
+        words = shlex.split(build_command)
+        assert words[:2] == ["iop-guide", "build"], name
+        arguments = cli._parser().parse_args(words[1:])
+        assert arguments.out == netlify["build"]["publish"], name
+        assert arguments.base_url in ("$URL", "$DEPLOY_PRIME_URL"), name
+        assert arguments.release is (name == "production"), name
