@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import os
 import re
 import sys
 import traceback
@@ -51,18 +52,68 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
     process), so a rebuild recompiles only the templates that changed: MkDocs makes a new Jinja
     environment, and so recompiles every template, on each rebuild. Jinja stores each entry with
     its source's checksum and ignores it when the source differs, so an edited template is always
-    recompiled."""
+    recompiled.
+
+    Given a folder (``use_folder``), entries are also kept on disk, so the next build, not only
+    the next rebuild of the same process, skips compiling Material's templates and ours. On disk
+    they sit in a subfolder named by ``environment_fingerprint``, like compiled pages.
+    """
 
     def __init__(self) -> None:
         self._store: dict[str, bytes] = {}
+        self._folder: Path | None = None
+        # The environment last seen and its fingerprint; held, not just its id, so a new
+        # environment that reuses a freed id is never mistaken for it.
+        self._fingerprinted: tuple[jinja2.Environment, str] | None = None
+
+    def use_folder(self, folder: Path) -> None:
+        self._folder = folder
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path | None:
+        if self._folder is None:
+            return None
+        environment = bucket.environment
+        if self._fingerprinted is None or self._fingerprinted[0] is not environment:
+            self._fingerprinted = (environment, environment_fingerprint(environment))
+        return self._folder / self._fingerprinted[1] / f"{bucket.key}.cache"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self._store.get(bucket.key)
+        path = self._path(bucket)
+        key = str(path) if path is not None else bucket.key
+        data = self._store.get(key)
+        if data is None and path is not None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
         if data is not None:
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+        data = bucket.bytecode_to_string()
+        path = self._path(bucket)
+        self._store[str(path) if path is not None else bucket.key] = data
+        if path is not None:
+            _write_atomically(path, data)
+
+    def prune(self) -> None:
+        """Remove folders of other fingerprints (an older Jinja, Material's other filters)."""
+        if self._folder is None or self._fingerprinted is None or not self._folder.is_dir():
+            return
+        current = self._folder / self._fingerprinted[1]
+        for sibling in self._folder.iterdir():
+            if sibling.is_dir() and sibling != current:
+                for entry in sibling.iterdir():
+                    entry.unlink(missing_ok=True)
+                sibling.rmdir()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary name, then rename: a concurrent build reads all of it or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def tel_href(number: Any) -> str:

@@ -46,6 +46,8 @@ log = get_plugin_logger(__name__)
 
 # Compiled page templates, kept between builds (git-ignored; see page_rendering.PageCodeCache).
 PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
+# Compiled theme templates (Material's and templates/), likewise (MemoryBytecodeCache).
+THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
 
 # Theme features every site gets. navigation.prune keeps build time linear in the number of
 # pages (Material otherwise writes the whole navigation into every page); instant navigation is
@@ -109,6 +111,16 @@ class BuildState:
     body_first_line: dict[str, int] = field(default_factory=dict)
     pages: list[PageRecord] = field(default_factory=list)
     link_filter: logging.Filter | None = None
+    # Each page's path as shown in messages, by src_uri: display_path resolves the path on disk,
+    # and three events a page need it.
+    shown_paths: dict[str, str] = field(default_factory=dict)
+
+    def shown_path(self, page: Page) -> str:
+        shown = self.shown_paths.get(page.file.src_uri)
+        if shown is None:
+            shown = display_path(page.file.abs_src_path, self.project_root)
+            self.shown_paths[page.file.src_uri] = shown
+        return shown
 
 
 class _LinkWarningFilter(logging.Filter):
@@ -172,6 +184,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         data_dir = Path(config.docs_dir) / self.config.data_dir
         data, errors = load_data_files(data_dir, project_root)
         environment = make_page_environment(templates_dir, project_root / PAGE_CACHE_DIR)
+        self.template_cache.use_folder(project_root / THEME_CACHE_DIR)
         extra = dict(config.extra)
         site = {
             "name": config.site_name,
@@ -233,7 +246,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         state = self.state
-        shown = display_path(page.file.abs_src_path, state.project_root)
+        shown = state.shown_path(page)
         try:
             text = read_text_file(page.file.abs_src_path, shown)
         except UnreadableFileError as exc:
@@ -254,7 +267,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         first_line = state.body_first_line.get(page.file.src_uri)
         if first_line is None:  # front matter failed: its error is already recorded
             return ""
-        shown = display_path(page.file.abs_src_path, state.project_root)
+        shown = state.shown_path(page)
         context = page_context(state.extra, state.data.values, state.site, page.meta)
         rendered, error = render_page_markdown(
             state.environment, markdown, context, shown, first_line
@@ -272,7 +285,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         html = name_task_list_boxes(make_abbreviations_focusable(html))
         self.state.pages.append(
             PageRecord(
-                src_path=display_path(page.file.abs_src_path, self.state.project_root),
+                src_path=self.state.shown_path(page),
                 title=page.title or "",
                 meta=dict(page.meta),
                 html=html,
@@ -304,6 +317,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         cache = self.state.environment.bytecode_cache
         if isinstance(cache, PageCodeCache):
             cache.prune()
+        self.template_cache.prune()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()

@@ -19,7 +19,7 @@ from generator.page_rendering import (
     render_page_markdown,
     without_template_syntax,
 )
-from generator.plugin import PAGE_CACHE_DIR
+from generator.plugin import PAGE_CACHE_DIR, THEME_CACHE_DIR
 from tests.conftest import REPO, build, page, write_files
 
 # ---------------------------------------------------------------- pages without tags
@@ -185,3 +185,40 @@ def test_a_failed_build_prunes_nothing(cached_project: Path) -> None:
     write_files(cached_project, {"content/index.md": page("Home", "{{ nothing_here }}")})
     assert build(cached_project) == 1
     assert set(before) <= set(_cache_entries(cached_project))
+
+
+# ---------------------------------------------------------------- compiled theme templates
+
+
+def _theme_entries(project: Path) -> dict[str, int]:
+    root = project / THEME_CACHE_DIR
+    return {
+        path.relative_to(root).as_posix(): path.stat().st_mtime_ns
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_theme_templates_are_compiled_once_across_builds(cached_project: Path) -> None:
+    first = _theme_entries(cached_project)
+    assert len(first) > 20  # Material's templates and partials, and ours
+    html = _html(cached_project)
+    assert build(cached_project) == 0
+    assert _theme_entries(cached_project) == first
+    assert _html(cached_project) == html
+
+
+def test_an_edited_theme_template_is_never_stale(cached_project: Path) -> None:
+    strip = cached_project / "templates" / "partials" / "crisis-strip.html"
+    strip.write_text(strip.read_text(encoding="utf-8") + "<!-- edited strip -->\n")
+    assert build(cached_project) == 0
+    assert "<!-- edited strip -->" in _html(cached_project)
+    assert "<!-- edited strip -->" in _html(cached_project, "get-help-now/index.html")
+
+
+def test_theme_entries_of_another_environment_are_removed(cached_project: Path) -> None:
+    stale = cached_project / THEME_CACHE_DIR / "0123456789abcdef0123"
+    stale.mkdir()
+    (stale / "old.cache").write_bytes(b"old")
+    assert build(cached_project) == 0
+    assert not stale.exists()
