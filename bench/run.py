@@ -192,7 +192,8 @@ def step_scaling(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _drop_page_cache(config: Path) -> None:
-    shutil.rmtree(config.resolve().parent / PAGE_CACHE_DIR, ignore_errors=True)
+    """Remove every compiled page and theme template the project keeps (.cache/iop-guide)."""
+    shutil.rmtree(config.resolve().parent / PAGE_CACHE_DIR.parent, ignore_errors=True)
 
 
 def compare_cache_builds(ours: Path, bare: Path, runs: int, label: str) -> dict[str, Any]:
