@@ -20,26 +20,34 @@ def links_leading_outside(folder: Path, project_root: Path) -> list[SiteError]:
     The walk does not follow links, so a link to a folder is reported once, not entered, and a
     link loop cannot trap it.
     """
+    root = project_root.resolve()
+    if _leads_outside(folder, root):
+        # The folder itself (content/ replaced by a link): nothing in it may be read.
+        return [_error(folder, root)]
     errors: list[SiteError] = []
     if not folder.is_dir():
         return errors
-    root = project_root.resolve()
     for current, folders, files in os.walk(folder, followlinks=False):
         for name in sorted([*folders, *files]):
             path = Path(current) / name
-            if not path.is_symlink():
-                continue
-            target = path.resolve()
-            if target == root or root in target.parents:
-                continue
-            errors.append(
-                SiteError(
-                    # Not display_path: it resolves the link, which would name the target.
-                    Path(os.path.relpath(os.path.abspath(path), root)).as_posix(),
-                    f"this is a link to {os.readlink(path)}, outside the project; it is never "
-                    "read or published",
-                    "replace the link with a copy of the file inside the project, or remove it",
-                )
-            )
+            if _leads_outside(path, root):
+                errors.append(_error(path, root))
         folders.sort()
     return errors
+
+
+def _leads_outside(path: Path, root: Path) -> bool:
+    if not path.is_symlink():
+        return False
+    target = path.resolve()
+    return not (target == root or root in target.parents)
+
+
+def _error(path: Path, root: Path) -> SiteError:
+    return SiteError(
+        # Not display_path: it resolves the link, which would name the target.
+        Path(os.path.relpath(os.path.abspath(path), root)).as_posix(),
+        f"this is a link to {os.readlink(path)}, outside the project; it is never read or "
+        "published",
+        "replace the link with a copy of the file inside the project, or remove it",
+    )

@@ -207,6 +207,26 @@ def test_a_linked_folder_outside_the_project_is_refused(make_project, tmp_path, 
     assert not any("PRIVATE-KEY" in p.read_text() for p in (project / "site").rglob("*.txt"))
 
 
+def test_a_content_folder_that_is_a_link_outside_the_project_is_refused(
+    make_project, tmp_path, capsys
+) -> None:
+    project = make_project()
+    outside = tmp_path / "elsewhere"
+
+    def replace_content_with_a_link() -> None:
+        (project / "content").rename(outside)
+        os.symlink(outside, project / "content")
+
+    _fails_located(
+        project,
+        "build",
+        capsys,
+        "content:",
+        "outside the project",
+        change=replace_content_with_a_link,
+    )
+
+
 def test_a_link_inside_the_project_is_allowed(make_project) -> None:
     project = make_project({"notes/checklist.txt": "Bring your ID.\n"})
     os.symlink(project / "notes" / "checklist.txt", project / "content" / "checklist.txt")
