@@ -29,8 +29,6 @@ from generator.front_matter import parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
 from generator.links import explain_link_warning
 from generator.page_rendering import (
-    MemoryBytecodeCache,
-    PageCodeCache,
     make_page_environment,
     page_context,
     render_data_files,
@@ -40,11 +38,12 @@ from generator.page_rendering import (
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
 from generator.symlinks import links_leading_outside
 from generator.task_lists import name_task_list_boxes
+from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
 
-# Compiled page templates, kept between builds (git-ignored; see page_rendering.PageCodeCache).
+# Compiled page templates, kept between builds (git-ignored; see template_cache.PageCodeCache).
 PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
 # Compiled theme templates (Material's and templates/), likewise (MemoryBytecodeCache).
 THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
@@ -112,7 +111,7 @@ class BuildState:
     pages: list[PageRecord] = field(default_factory=list)
     link_filter: logging.Filter | None = None
     # Each page's path as shown in messages, by src_uri: display_path resolves the path on disk,
-    # and three events a page need it.
+    # and three events need it for every page.
     shown_paths: dict[str, str] = field(default_factory=dict)
 
     def shown_path(self, page: Page) -> str:
