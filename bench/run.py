@@ -241,7 +241,10 @@ def compare_cache_builds(ours: Path, bare: Path, runs: int, label: str) -> dict[
         summary[f"{name}_ratio_of_runs_median"] = statistics.median(
             o / b for o, b in zip(summary[name]["seconds"], summary["bare"]["seconds"], strict=True)
         )
-        summary[f"{name}_met"] = summary[f"{name}_ratio"] <= TARGETS[f"{name}_ratio"]
+        # Met only when both wall and CPU time say so: on a shared machine either can mislead.
+        summary[f"{name}_met"] = (
+            max(summary[f"{name}_ratio"], summary[f"{name}_cpu_ratio"]) <= TARGETS[f"{name}_ratio"]
+        )
     return summary
 
 
