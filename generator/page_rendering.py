@@ -15,6 +15,7 @@ everything that changes the compiled code (``generator.template_cache``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import operator
 import re
@@ -156,7 +157,9 @@ def make_page_environment(
     env.filters["tel"] = tel_href
     if cache_dir is not None:
         # After the filters are in place: they are part of the fingerprint.
-        env.bytecode_cache = PageCodeCache(cache_dir / environment_fingerprint(env))
+        # A folder that cannot be written (a read-only checkout): build without the cache.
+        with contextlib.suppress(OSError):
+            env.bytecode_cache = PageCodeCache(cache_dir / environment_fingerprint(env))
     if templates_dir and (templates_dir / "partials" / "data-table.html").is_file():
         env.globals["data_table"] = env.get_template("partials/data-table.html").module.data_table
     return env

@@ -10,6 +10,7 @@ code, never output: data files and configuration are rendered afresh every build
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -78,17 +79,36 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         current = self._folder / self._fingerprinted[1]
         for sibling in self._folder.iterdir():
             if sibling.is_dir() and sibling != current:
-                for entry in sibling.iterdir():
-                    entry.unlink(missing_ok=True)
-                sibling.rmdir()
+                _remove_folder(sibling)
+
+
+# A cache is only ever a shortcut: failing to read, write or tidy it (a read-only checkout, a
+# concurrent build removing a folder) must never fail a build, so OSError is swallowed here.
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary name, then rename: a concurrent build reads all of it or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def _remove_folder(folder: Path) -> int:
+    """Remove a cache folder's entries and the folder; returns how many entries went."""
+    removed = 0
+    try:
+        for entry in folder.iterdir():
+            entry.unlink(missing_ok=True)
+            removed += 1
+        folder.rmdir()
+    except OSError:
+        pass  # another build is writing into it; the next build tidies up
+    return removed
 
 
 class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
@@ -113,7 +133,8 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.used.add(self._get_cache_filename(bucket))
-        super().dump_bytecode(bucket)
+        with contextlib.suppress(OSError):  # see _write_atomically
+            super().dump_bytecode(bucket)
 
     def prune(self) -> int:
         """Remove entries this build did not use, and folders of other fingerprints.
@@ -122,16 +143,16 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
         many entries were removed.
         """
         removed = 0
-        for entry in self.folder.iterdir():
-            if str(entry) not in self.used:
-                entry.unlink(missing_ok=True)
-                removed += 1
-        for sibling in self.folder.parent.iterdir():
-            if sibling != self.folder and sibling.is_dir():
-                for entry in sibling.iterdir():
+        try:
+            for entry in self.folder.iterdir():
+                if str(entry) not in self.used:
                     entry.unlink(missing_ok=True)
                     removed += 1
-                sibling.rmdir()
+            for sibling in self.folder.parent.iterdir():
+                if sibling != self.folder and sibling.is_dir():
+                    removed += _remove_folder(sibling)
+        except OSError:
+            pass  # see _write_atomically
         return removed
 
 

@@ -224,3 +224,18 @@ def test_theme_entries_of_another_environment_are_removed(cached_project: Path) 
     (stale / "old.cache").write_bytes(b"old")
     assert build(cached_project) == 0
     assert not stale.exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_never_fails_a_build(make_project) -> None:
+    """A cache is only a shortcut: here `.cache` is a file, so no folder can be made in it (the
+    tests run as root, for whom a read-only folder is still writable)."""
+    project = make_project(
+        {
+            ".cache": "not a folder\n",
+            "content/index.md": page("Home", "Name: {{ organisation.name }}."),
+        }
+    )
+    assert build(project) == 0
+    assert build(project) == 0
+    assert "Name: " in _html(project) and "{{" not in _html(project)
+    assert (project / ".cache").read_text() == "not a folder\n"
