@@ -345,3 +345,26 @@ def test_a_page_over_the_size_limit(make_project, capsys) -> None:
         "split it",
         files={"content/index.md": text},
     )
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("{{ range(200000) | list | length }}", "Range too big"),
+        ('{% include "../site-config.yml" %}', "TemplateNotFound"),
+        ('{% include "/etc/passwd" %}', "TemplateNotFound"),
+    ],
+)
+def test_a_page_cannot_loop_without_end_or_include_files_outside_templates(
+    expression, expected, make_project, capsys
+) -> None:
+    project = make_project()
+    message = _fails_located(
+        project,
+        "build",
+        capsys,
+        "content/index.md:14:",
+        expected,
+        files={"content/index.md": page("Home", expression)},
+    )
+    assert "root:" not in message and "site_name:" not in message
