@@ -74,6 +74,19 @@ def render_tables(results: Path) -> str:
                 f"{_mb(scaling['sizes']['5000']['bare']['peak_rss_bytes'])} | < 1 GB | "
                 f"{_met(scaling['targets']['memory'])} |"
             )
+    cache = _load(results, "cache")
+    if cache:
+        for name, site in cache["sites"].items():
+            where = "real site" if name == "real" else f"{int(name):,} synthetic pages"
+            for kind in ("warm", "cold"):
+                target = cache[f"target_{kind}_ratio"]
+                lines.append(
+                    f"| 7 | {kind} build, {where} ({site['runs']} alternating runs) | ours "
+                    f"{site[kind]['median_seconds']:.2f} s, bare "
+                    f"{site['bare']['median_seconds']:.2f} s: **{site[f'{kind}_ratio']:.2f}×** "
+                    f"(CPU time {site[f'{kind}_cpu_ratio']:.2f}×) "
+                    f"| ≤ {target:.2f}× | {_met(site[f'{kind}_met'])} |"
+                )
     serve = _load(results, "serve")
     if serve:
         lines.append(

@@ -4,6 +4,8 @@ Steps (``--steps`` picks some; all by default):
 
   overhead    the real site: ``iop-guide build`` against bare MkDocs + Material, alternating
   scaling     synthetic sites of 100, 1,000 and 5,000 pages, ours and bare, alternating
+  cache       cold builds (no compiled-page cache) and warm builds (cache kept) against bare,
+              the three alternating, on the real site and at 100, 1,000 and 5,000 pages
   serve       save a page in ``iop-guide serve`` until the rebuilt page is served
   weight      bytes a first view transfers in Chromium from a gzip-compressing static server
   lighthouse  Lighthouse (mobile preset) on the same pages, same server
@@ -36,6 +38,7 @@ from typing import Any
 
 from bench.gzip_server import COMPRESSED_TYPES, GzipServer
 from bench.synthetic import make_bare_project, make_standin_project, make_synthetic_project
+from generator.plugin import PAGE_CACHE_DIR
 from tests.conftest import (  # one list of Chromium flags for tests and benchmarks
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -67,6 +70,8 @@ TARGETS = {
     "first_view_bytes": 150 * 1024,
     "lighthouse": {"accessibility": 100, "best-practices": 100, "seo": 100, "performance": 95},
     "html_errors": 0,
+    "warm_ratio": 1.05,
+    "cold_ratio": 1.20,
 }
 
 
@@ -181,6 +186,88 @@ def step_scaling(args: argparse.Namespace) -> dict[str, Any]:
             sizes["5000"]["ours"]["peak_rss_bytes"] < TARGETS["peak_rss_5000_bytes"]
         )
     return summary
+
+
+# ------------------------------------------------------------------ the compiled-page cache
+
+
+def _drop_page_cache(config: Path) -> None:
+    """Remove every compiled page and theme template the project keeps (.cache/iop-guide)."""
+    shutil.rmtree(config.resolve().parent / PAGE_CACHE_DIR.parent, ignore_errors=True)
+
+
+def compare_cache_builds(ours: Path, bare: Path, runs: int, label: str) -> dict[str, Any]:
+    """Alternate a cold build (cache removed first), a warm build (cache from the build before)
+    and bare Material ``runs`` times each, rotating who goes first, and summarise."""
+    sides = {
+        "cold": ("ours", ours, True),
+        "warm": ("ours", ours, False),
+        "bare": ("bare", bare, False),
+    }
+    out = WORK / "out" / f"{label}-cache"
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
+    _drop_page_cache(ours)
+    timed_build("ours", ours, out)  # so a warm run that goes first finds a cache
+    order = list(sides)
+    for run in range(runs):
+        for name in order[run % 3 :] + order[: run % 3]:
+            side, config, cold = sides[name]
+            if cold:
+                _drop_page_cache(config)
+            samples[name].append(timed_build(side, config, out))
+        log(
+            f"  {label} run {run + 1}/{runs}: "
+            + ", ".join(f"{name} {samples[name][-1]['seconds']:.2f} s" for name in sides)
+        )
+    shutil.rmtree(out, ignore_errors=True)
+    summary: dict[str, Any] = {"runs": runs}
+    for name in sides:
+        seconds = [sample["seconds"] for sample in samples[name]]
+        cpu_seconds = [sample["cpu_seconds"] for sample in samples[name]]
+        summary[name] = {
+            "seconds": seconds,
+            "median_seconds": statistics.median(seconds),
+            "cpu_seconds": cpu_seconds,
+            "median_cpu_seconds": statistics.median(cpu_seconds),
+            "peak_rss_bytes": max(sample["peak_rss_bytes"] for sample in samples[name]),
+        }
+    for name in ("cold", "warm"):
+        summary[f"{name}_ratio"] = (
+            summary[name]["median_seconds"] / summary["bare"]["median_seconds"]
+        )
+        summary[f"{name}_cpu_ratio"] = (
+            summary[name]["median_cpu_seconds"] / summary["bare"]["median_cpu_seconds"]
+        )
+        summary[f"{name}_ratio_of_runs_median"] = statistics.median(
+            o / b for o, b in zip(summary[name]["seconds"], summary["bare"]["seconds"], strict=True)
+        )
+        # Met only when both wall and CPU time say so: on a shared machine either can mislead.
+        summary[f"{name}_met"] = (
+            max(summary[f"{name}_ratio"], summary[f"{name}_cpu_ratio"]) <= TARGETS[f"{name}_ratio"]
+        )
+    return summary
+
+
+def step_cache(args: argparse.Namespace) -> dict[str, Any]:
+    sites: dict[str, Any] = {}
+    config = args.site.resolve()
+    bare = make_bare_project(config, WORK / "real-bare")
+    sites["real"] = compare_cache_builds(config, bare, args.runs, "real")
+    for pages, runs in SCALING_RUNS.items():
+        if pages > args.max_pages:
+            continue
+        log(f"  generating {pages} pages")
+        ours = make_synthetic_project(WORK / f"synthetic-{pages}", pages)
+        bare = make_bare_project(ours, WORK / f"synthetic-{pages}-bare")
+        sites[str(pages)] = compare_cache_builds(ours, bare, min(runs, args.runs), f"s{pages}")
+        shutil.rmtree(WORK / f"synthetic-{pages}")
+        shutil.rmtree(WORK / f"synthetic-{pages}-bare")
+    return {
+        "sites": sites,
+        "target_warm_ratio": TARGETS["warm_ratio"],
+        "target_cold_ratio": TARGETS["cold_ratio"],
+        "met": all(site["warm_met"] and site["cold_met"] for site in sites.values()),
+    }
 
 
 # ----------------------------------------------------------------------------------- serve
@@ -517,6 +604,7 @@ def machine() -> dict[str, Any]:
 STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "overhead": step_overhead,
     "scaling": step_scaling,
+    "cache": step_cache,
     "serve": step_serve,
     "weight": step_weight,
     "lighthouse": step_lighthouse,

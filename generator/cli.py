@@ -119,13 +119,36 @@ def build_site(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
+        umask = _give_published_modes(staging)
         config = _run_mkdocs_build(config_path, staging, base_url)
         _report_release_problems(_release_problems(config), release)
+        _check_published_modes(staging, umask, target.name)
         _replace_directory(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
     return target
+
+
+def _give_published_modes(staging: Path) -> int:
+    """mkdtemp makes a 0700 folder, which `rsync -a` would carry to the web root (nginx: 403 for
+    every page); give it the mode mkdir would. Returns the umask, for the check after the build."""
+    from generator.deploy import current_umask, give_published_mode, umask_warning
+
+    umask = current_umask()
+    give_published_mode(staging, umask)
+    warning = umask_warning(umask)
+    if warning:
+        log.warning(warning)
+    return umask
+
+
+def _check_published_modes(site_dir: Path, umask: int, shown: str) -> None:
+    from generator.deploy import mode_problems
+
+    problems = mode_problems(site_dir, umask, shown)
+    if problems:
+        raise SiteErrors(problems)
 
 
 def check_site(config_path: Path, today: datetime.date, release: bool = False) -> int:

@@ -18,10 +18,13 @@ import base64
 import hashlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from generator.errors import SiteError
 
 # The folder, inside the output, for files meant for the server's configuration rather than for
 # readers. The generated nginx snippet refuses to serve it; its contents are public headers only.
@@ -305,6 +308,113 @@ def write_deploy_files(site_dir: Path, site_url: str) -> None:
         site_dir / NGINX_SNIPPET, render_nginx_snippet(headers, long_cached, site_path(site_url))
     )
     _write_if_changed(site_dir / "robots.txt", render_robots(site_url))
+
+
+# ------------------------------------------------- the address the site is built for
+
+# Names reserved for examples and tests (RFC 2606, RFC 6761): a site built for one of them has
+# canonical links, a sitemap and a robots.txt that point at a domain that is not the publisher's.
+_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+_EXAMPLE_TOP_LEVEL = ("example", "test", "invalid", "localhost")
+
+
+def is_example_address(site_url: str) -> bool:
+    """Whether ``site_url`` is on a reserved example host (``iop-guide.example.org`` and co)."""
+    host = (urlsplit(site_url).hostname or "").rstrip(".").lower()
+    if not host:
+        return False
+    if any(host == domain or host.endswith("." + domain) for domain in _EXAMPLE_DOMAINS):
+        return True
+    return host.rsplit(".", 1)[-1] in _EXAMPLE_TOP_LEVEL
+
+
+def example_address_problem(site_url: str, path: str, line: int | None) -> SiteError | None:
+    """A release problem when the site is built for an example address, else None."""
+    if not is_example_address(site_url):
+        return None
+    return SiteError(
+        path,
+        f"the site is built for {site_url}, an example address: its canonical links, sitemap "
+        "and robots.txt would point at a domain that is not yours",
+        "set site_url to the address the site will be published at, or pass "
+        "--base-url https://your-address/ to `iop-guide build`",
+        line=line,
+        key="site_url",
+    )
+
+
+# ------------------------------------------------- file modes a web server can read
+
+# What the published folder must let a web server running as another user (Debian's nginx:
+# www-data) do: read files, and read and enter folders.
+_OTHERS_READ_FILE = stat.S_IROTH
+_OTHERS_READ_FOLDER = stat.S_IROTH | stat.S_IXOTH
+
+
+def current_umask() -> int:
+    """The process's umask (it can only be read by setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def published_modes(umask: int) -> tuple[int, int]:
+    """(folder mode, file mode) that ``mkdir`` and ``open`` give under ``umask``:
+    0755 and 0644 under the usual 022."""
+    return 0o777 & ~umask, 0o666 & ~umask
+
+
+def give_published_mode(folder: Path, umask: int) -> None:
+    """Give a folder made by ``tempfile.mkdtemp`` (always 0700) the mode ``mkdir`` would have.
+
+    ``rsync -a`` copies modes, so a 0700 output folder becomes a 0700 web root that nginx's
+    worker cannot enter: every page answers 403.
+    """
+    folder.chmod(published_modes(umask)[0])
+
+
+def mode_problems(site_dir: Path, umask: int, shown: str = "") -> list[SiteError]:
+    """Every file or folder in ``site_dir`` whose mode is not what ``umask`` gives.
+
+    Such a mode comes from a step that chose its own (as ``mkdtemp`` does), not from the person
+    building, so it is an error in the build, never left to the web server to find. ``shown``
+    names the folder in messages (the output folder, not the temporary one being checked).
+    """
+    shown = shown or site_dir.name
+    folder_mode, file_mode = published_modes(umask)
+    problems: list[SiteError] = []
+    entries = [site_dir, *site_dir.rglob("*")]
+    for entry in entries:
+        info = entry.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            continue
+        expected = folder_mode if stat.S_ISDIR(info.st_mode) else file_mode
+        actual = stat.S_IMODE(info.st_mode)
+        if actual != expected:
+            relative = entry.relative_to(site_dir).as_posix()
+            problems.append(
+                SiteError(
+                    f"{shown}/{relative}" if relative != "." else shown,
+                    f"has mode {actual:04o}, not the {expected:04o} the umask ({umask:04o}) gives",
+                    "this is a bug in the build: please report it; meanwhile run "
+                    f"`chmod -R a+rX {shown}` before deploying",
+                )
+            )
+    return problems
+
+
+def umask_warning(umask: int) -> str | None:
+    """A warning when the umask itself hides the site from a web server running as another
+    user; None for the usual 022 or 002."""
+    folder_mode, file_mode = published_modes(umask)
+    if folder_mode & _OTHERS_READ_FOLDER == _OTHERS_READ_FOLDER and file_mode & _OTHERS_READ_FILE:
+        return None
+    return (
+        f"your umask is {umask:04o}, so the site's folders are {folder_mode:04o} and its files "
+        f"{file_mode:04o}: a web server running as another user (Debian's nginx runs as "
+        "www-data) will answer 403. Build with `umask 022` first, or run `chmod -R a+rX` on the "
+        "output folder before copying it"
+    )
 
 
 # ------------------------------------------------- hosts that cannot set headers (GitHub Pages)

@@ -1,46 +1,49 @@
-"""Render a page's Markdown through Jinja2 before Markdown conversion, failing loudly.
+"""Render a page's Markdown through Jinja2 before Markdown conversion, failing loudly and safely.
 
 Pages quote the organisation's facts and data files (``{{ program.days_per_week }}``) instead of
 typing them. ``StrictUndefined`` turns a misspelt variable into an error naming the page line,
 never an empty string in a published page; the environment is built once per build and shared,
 so templates and partials are compiled once.
+
+Pages and data files come from volunteers and outside contributors, often built by CI before
+anyone has read them, so they are rendered in Jinja's immutable sandbox: a page can quote, loop
+and compare, but cannot reach Python's internals, change a data file's values for the next page,
+or build a gigabyte string. Compiling a page is most of what Jinja costs, so pages without a tag
+skip Jinja, and compiled pages are kept on disk between builds, keyed by their text and by
+everything that changes the compiled code (``generator.template_cache``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import operator
+import re
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.data_files import DataFiles
 from generator.errors import SiteError
 from generator.phone_numbers import phone_href
+from generator.template_cache import PageCodeCache, environment_fingerprint
 from generator.template_errors import syntax_error_text, undefined_problem
 from generator.yaml_loader import LoadedYaml
 
-_PAGE_TEMPLATE_NAME = "<page>"
+# Names under which page text is handed to the loader; a page cannot collide with a template file
+# because file names never contain a NUL.
+_PAGE_NAME_PREFIX = "\0page/"
 
-
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in memory by their owner (the plugin, for the life of a `serve`
-    process), so a rebuild recompiles only the templates that changed: MkDocs makes a new Jinja
-    environment, and so recompiles every template, on each rebuild. Jinja stores each entry with
-    its source's checksum and ignores it when the source differs, so an edited template is always
-    recompiled."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self._store.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+# The sandbox's own range limit is 100,000; these bound what * and ** can build, far above any
+# honest page (a page multiplies hours by days) and far below what would exhaust memory.
+MAX_REPEATED_LENGTH = 1_000_000
+MAX_POWER_BITS = 4096
 
 
 def tel_href(number: Any) -> str:
@@ -48,14 +51,96 @@ def tel_href(number: Any) -> str:
     return phone_href(number)
 
 
-def make_page_environment(templates_dir: Path | None) -> jinja2.Environment:
+class PageSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with ``*`` and ``**`` bounded too.
+
+    The sandbox already refuses attributes starting with ``_`` (so ``cycler.__init__`` and the
+    like fail), methods that change a list or mapping, and ranges over 100,000 items; it does
+    not bound ``'x' * 10**10``, which would exhaust the build machine's memory.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
+        # Jinja returns an undefined value that fails only when used, and a chain such as
+        # `x | attr('__init__') | attr('__globals__')` then fails as a misspelt variable. Failing
+        # here names the real reason.
+        raise SecurityError(
+            f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe"
+        )
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            _check_power(left, right)
+            return operator.pow(left, right)
+        _check_repetition(left, right)
+        return operator.mul(left, right)
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    if not (isinstance(base, int) and isinstance(exponent, int)) or abs(base) <= 1:
+        return
+    if exponent > 0 and abs(base).bit_length() * exponent > MAX_POWER_BITS:
+        raise SecurityError(f"{base} ** {exponent} is too large a number")
+
+
+def _check_repetition(left: Any, right: Any) -> None:
+    for sequence, count in ((left, right), (right, left)):
+        repeats = isinstance(sequence, (str, list, tuple)) and isinstance(count, int)
+        if repeats and len(sequence) * count > MAX_REPEATED_LENGTH:
+            raise SecurityError(
+                f"repeating {len(sequence)} items {count} times is too long "
+                f"(over {MAX_REPEATED_LENGTH:,})"
+            )
+
+
+class _PageLoader(jinja2.BaseLoader):
+    """Theme partials from the templates folder by name, and page text under a name made from it.
+
+    Jinja's bytecode cache is consulted only for templates that come through a loader, never
+    for ``from_string``; handing the page text to ``load`` under a content-derived name lets
+    compiled pages be reused across builds.
+    """
+
+    def __init__(self, templates_dir: Path | None) -> None:
+        self.files = jinja2.FileSystemLoader(str(templates_dir)) if templates_dir else None
+        self.pages: dict[str, str] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, None, Any]:
+        source = self.pages.get(template)
+        if source is not None:
+            # No file name: tracebacks then name the template "<template>", where
+            # _template_line looks for the page line.
+            return source, None, lambda: True
+        if self.files is None:
+            raise jinja2.TemplateNotFound(template)
+        return self.files.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return self.files.list_templates() if self.files else []
+
+    def compile_page(self, environment: jinja2.Environment, source: str) -> jinja2.Template:
+        name = _PAGE_NAME_PREFIX + hashlib.sha256(source.encode("utf-8")).hexdigest()
+        self.pages[name] = source
+        try:
+            # Not environment.get_template: its in-memory cache would keep every page of a large
+            # site compiled for the whole build.
+            return self.load(environment, name, environment.make_globals(None))
+        finally:
+            del self.pages[name]
+
+
+def make_page_environment(
+    templates_dir: Path | None, cache_dir: Path | None = None
+) -> jinja2.Environment:
     """The Jinja environment for page Markdown (theme templates use MkDocs' own environment).
 
     Autoescape is on so that a value such as ``Smith & Sons <Recovery>`` in site-config.yml
-    shows as text, not as broken HTML.
+    shows as text, not as broken HTML. With ``cache_dir``, compiled pages are kept there between
+    builds (see ``PageCodeCache``).
     """
-    loader = jinja2.FileSystemLoader(str(templates_dir)) if templates_dir else None
-    env = jinja2.Environment(
+    loader = _PageLoader(templates_dir)
+    env = PageSandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -66,6 +151,11 @@ def make_page_environment(templates_dir: Path | None) -> jinja2.Environment:
         comment_end_string="##}",
     )
     env.filters["tel"] = tel_href
+    if cache_dir is not None:
+        # After the filters are in place: they are part of the fingerprint.
+        # A folder that cannot be written (a read-only checkout): build without the cache.
+        with contextlib.suppress(OSError):
+            env.bytecode_cache = PageCodeCache(cache_dir / environment_fingerprint(env))
     if templates_dir and (templates_dir / "partials" / "data-table.html").is_file():
         env.globals["data_table"] = env.get_template("partials/data-table.html").module.data_table
     return env
@@ -92,9 +182,14 @@ def render_page_markdown(
 
     Returns the Markdown, or an error naming the file, the line and the offending source line.
     """
+    if not has_template_syntax(env, source):
+        return without_template_syntax(env, source), None
     try:
-        template = env.from_string(source)
-        template.name = _PAGE_TEMPLATE_NAME
+        loader = env.loader
+        if isinstance(loader, _PageLoader):
+            template = loader.compile_page(env, source)
+        else:
+            template = env.from_string(source)
         return template.render(context), None
     except jinja2.TemplateSyntaxError as exc:
         line = exc.lineno or 1
@@ -108,6 +203,15 @@ def render_page_markdown(
         line = _template_line(exc)
         message, fix = undefined_problem(env, source, context, exc.message or "", line)
         return None, _error(path, source, line, first_line, message, fix)
+    except SecurityError as exc:
+        return None, _error(
+            path,
+            source,
+            _template_line(exc),
+            first_line,
+            f"not allowed in pages: {exc}",
+            NOT_ALLOWED_FIX,
+        )
     except Exception as exc:
         line = _template_line(exc)
         message, fix = syntax_error_text(exc, env) or (
@@ -115,6 +219,39 @@ def render_page_markdown(
             "check the expression on this line",
         )
         return None, _error(path, source, line, first_line, message, fix)
+
+
+NOT_ALLOWED_FIX = (
+    "a page can quote variables, use filters, loops and conditions, and do arithmetic; it cannot "
+    "use names starting with _, change data, or build huge values (README.md, For editors > "
+    "What a page can do)"
+)
+
+
+def has_template_syntax(env: jinja2.Environment, source: str) -> bool:
+    """Whether ``source`` holds anything Jinja would treat as a tag, a variable or a comment."""
+    return (
+        env.variable_start_string in source
+        or env.block_start_string in source
+        or env.comment_start_string in source
+        or (env.line_statement_prefix is not None and env.line_statement_prefix in source)
+        or (env.line_comment_prefix is not None and env.line_comment_prefix in source)
+    )
+
+
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+
+def without_template_syntax(env: jinja2.Environment, source: str) -> str:
+    """What Jinja renders for text with no tags, without compiling it.
+
+    Jinja's lexer turns every line break into ``newline_sequence`` and, unless
+    ``keep_trailing_newline``, drops one trailing line break; nothing else changes plain text.
+    """
+    lines = _NEWLINE_RE.split(source)
+    if not env.keep_trailing_newline and lines[-1] == "":
+        del lines[-1]
+    return env.newline_sequence.join(lines)
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -166,6 +303,9 @@ def render_data_strings(
             )
         except jinja2.UndefinedError as exc:
             problem, fix = undefined_problem(env, value, context, exc.message or "")
+        except SecurityError as exc:
+            problem = f"not allowed in data files: {exc}"
+            fix = NOT_ALLOWED_FIX
         except Exception as exc:  # a filter or test failing on a value: same as on pages
             problem, fix = syntax_error_text(exc, env) or (
                 f"template error: {type(exc).__name__}: {exc}",

@@ -25,14 +25,13 @@ from mkdocs.structure.pages import Page
 
 from generator.assessment import answer_effects
 from generator.data_files import DataFiles, load_data_files
-from generator.deploy import write_deploy_files
+from generator.deploy import example_address_problem, write_deploy_files
 from generator.errors import SiteError, SiteErrors, display_path
 from generator.follow_on_errors import fold_follow_on_errors
 from generator.front_matter import find_placeholders, normalise_text, parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
 from generator.links import link_error, page_not_in_nav
 from generator.page_rendering import (
-    MemoryBytecodeCache,
     make_page_environment,
     page_context,
     render_data_files,
@@ -41,11 +40,18 @@ from generator.page_rendering import (
 )
 from generator.review_status import review_release_problems
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
+from generator.symlinks import links_leading_outside
 from generator.task_lists import name_task_list_boxes
+from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
+
+# Compiled page templates, kept between builds (git-ignored; see template_cache.PageCodeCache).
+PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
+# Compiled theme templates (Material's and templates/), likewise (MemoryBytecodeCache).
+THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
 
 # Theme features every site gets. navigation.prune keeps build time linear in the number of
 # pages (Material otherwise writes the whole navigation into every page); instant navigation is
@@ -109,6 +115,16 @@ class BuildState:
     body_first_line: dict[str, int] = field(default_factory=dict)
     pages: list[PageRecord] = field(default_factory=list)
     link_filter: logging.Filter | None = None
+    # Each page's path as shown in messages, by src_uri: display_path resolves the path on disk,
+    # and three events need it for every page.
+    shown_paths: dict[str, str] = field(default_factory=dict)
+
+    def shown_path(self, page: Page) -> str:
+        shown = self.shown_paths.get(page.file.src_uri)
+        if shown is None:
+            shown = display_path(page.file.abs_src_path, self.project_root)
+            self.shown_paths[page.file.src_uri] = shown
+        return shown
 
 
 class _LinkWarningFilter(logging.Filter):
@@ -177,11 +193,18 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         except SiteErrors as exc:
             raise PluginError(exc.format()) from None
         self._apply_defaults(config)
+        templates_dir = _custom_dir(config)
+        # Before anything is read: a link out of the project must never be read or published.
+        outside = links_leading_outside(Path(config.docs_dir), project_root)
+        if templates_dir is not None:
+            outside += links_leading_outside(templates_dir, project_root)
+        if outside:
+            raise PluginError(SiteErrors(outside).format())
 
         data_dir = Path(config.docs_dir) / self.config.data_dir
         data, errors = load_data_files(data_dir, project_root)
-        templates_dir = _custom_dir(config)
-        environment = make_page_environment(templates_dir)
+        environment = make_page_environment(templates_dir, project_root / PAGE_CACHE_DIR)
+        self.template_cache.use_folder(project_root / THEME_CACHE_DIR)
         extra = dict(config.extra)
         site = {
             "name": config.site_name,
@@ -202,6 +225,13 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             else abbreviation_definitions(data.values.get("glossary")),
             errors=list(errors),
         )
+        example = example_address_problem(
+            site["url"],
+            display_path(config_file, project_root),
+            site_config.loaded.line_of(("site_url",)),
+        )
+        if example is not None:
+            self.state.release_problems.append(example)
         del site_config  # validated; MkDocs' own config object carries the values from here on
         self.state.link_filter = _LinkWarningFilter(Path(config.docs_dir), project_root)
         _PAGES_LOGGER.addFilter(self.state.link_filter)
@@ -254,7 +284,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         state = self.state
-        shown = display_path(page.file.abs_src_path, state.project_root)
+        shown = state.shown_path(page)
         try:
             text = read_text_file(page.file.abs_src_path, shown)
         except UnreadableFileError as exc:
@@ -280,7 +310,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         first_line = state.body_first_line.get(page.file.src_uri)
         if first_line is None:  # front matter failed: its error is already recorded
             return ""
-        shown = display_path(page.file.abs_src_path, state.project_root)
+        shown = state.shown_path(page)
         context = page_context(state.extra, state.data.values, state.site, page.meta)
         rendered, error = render_page_markdown(
             state.environment, markdown, context, shown, first_line
@@ -300,7 +330,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         html = name_task_list_boxes(make_abbreviations_focusable(html))
         self.state.pages.append(
             PageRecord(
-                src_path=display_path(page.file.abs_src_path, self.state.project_root),
+                src_path=self.state.shown_path(page),
                 title=page.title or "",
                 meta=dict(page.meta),
                 html=html,
@@ -351,6 +381,11 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         _rewrite_sitemap_gzip(Path(config.site_dir))
         write_deploy_files(Path(config.site_dir), config.site_url or "")
         self._remove_link_filter()
+        # Every page was compiled or loaded by now: entries this build did not use are stale.
+        cache = self.state.environment.bytecode_cache
+        if isinstance(cache, PageCodeCache):
+            cache.prune()
+        self.template_cache.prune()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()

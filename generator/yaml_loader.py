@@ -2,6 +2,12 @@
 
 PyYAML's composer already knows where each node starts; we keep that as a map from key path
 (a tuple of mapping keys and list indexes) to 1-based line number, next to the plain data.
+
+Pages, data files and site-config.yml may come from outside contributors, so reading them must
+stay cheap whatever they hold: files over ``MAX_FILE_BYTES`` are refused before being read, and
+YAML aliases (``*name``, which repeat an ``&name`` block) may add at most ``MAX_ALIAS_ENTRIES``
+entries in all. A "billion laughs" document, a few lines of aliases of aliases, would otherwise
+grow into billions of entries as soon as anything walks it.
 """
 
 from __future__ import annotations
@@ -17,12 +23,90 @@ from generator.yaml_errors import explain_yaml_error
 
 KeyPath = tuple[Any, ...]
 
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Entries that aliases may add to a document, in all: generous for an anchor reused a few times,
+# and thousands of times smaller than an alias bomb.
+MAX_ALIAS_ENTRIES = 10_000
+
+
+class _TooManyAliasesError(yaml.composer.ComposerError):
+    """An alias that would take the document past ``MAX_ALIAS_ENTRIES``, or that repeats the
+    block it is inside (which would never end)."""
+
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that tolerates MkDocs' tags (``!ENV``, ``!relative``, ``!!python/name``).
+    """A safe loader that tolerates MkDocs' tags (``!ENV``, ``!relative``, ``!!python/name``)
+    and counts what aliases add.
 
-    We never execute them; validation only needs to know the value is there.
+    We never execute the tags; validation only needs to know the value is there. The count is
+    taken while composing, where each alias's line is still known, and the document is refused
+    at the alias that crosses the limit, before anything has been built from it.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._entries: dict[int, int] = {}  # id(node) -> entries it stands for, aliases expanded
+        self._alias_entries = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            node = super().compose_node(parent, index)
+            entries = self._entries.get(id(node))
+            if entries is None:
+                raise _TooManyAliasesError(
+                    None,
+                    None,
+                    f"the alias *{event.anchor} repeats the block it is inside, without end",
+                    event.start_mark,
+                )
+            self._alias_entries += entries
+            if self._alias_entries > MAX_ALIAS_ENTRIES:
+                raise _TooManyAliasesError(
+                    None,
+                    None,
+                    f"the aliases up to *{event.anchor} repeat more than {MAX_ALIAS_ENTRIES:,} "
+                    "entries",
+                    event.start_mark,
+                )
+            return node
+        node = super().compose_node(parent, index)
+        self._entries[id(node)] = 1 + sum(self._entries[id(child)] for child in _children(node))
+        return node
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _alias_entries_within_limit(root: yaml.Node) -> bool:
+    """Whether aliases add at most ``MAX_ALIAS_ENTRIES`` entries to the composed document ``root``
+    and never repeat a block inside itself. Aliases are shared nodes in the composed graph, so
+    this counts each node once, without expanding anything."""
+    entries: dict[int, int] = {}
+    in_progress: set[int] = set()
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            in_progress.discard(key)
+            entries[key] = 1 + sum(entries[id(child)] for child in _children(node))
+            distinct += 1
+            continue
+        if key in entries:
+            continue
+        if key in in_progress:
+            return False  # an alias inside the block it repeats
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(_children(node)))
+    return entries[id(root)] - distinct <= MAX_ALIAS_ENTRIES
 
 
 def _construct_tagged(loader: _Loader, tag_suffix: str, node: yaml.Node) -> Any:
@@ -110,6 +194,9 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
         fast = _FastLoader(text)
         try:
             node = fast.get_single_node()
+            # Aliases need a "*"; a document without one (nearly all) skips the count.
+            if node is not None and "*" in text and not _alias_entries_within_limit(node):
+                raise _TooManyAliasesError("aliases")  # located by the pure-Python reading
             data = fast.construct_document(node) if node is not None else None
         except yaml.YAMLError:
             pass  # read it again below, for the pure-Python parser's located message
@@ -122,7 +209,32 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
+        if isinstance(exc, _TooManyAliasesError):
+            mark = exc.problem_mark or exc.context_mark
+            line = None if mark is None else mark.line + 1 + line_offset
+            text_lines = text.splitlines()
+            source_line = (
+                text_lines[mark.line] if mark is not None and mark.line < len(text_lines) else ""
+            )
+            raise UnreadableFileError(
+                SiteError(
+                    path=path,
+                    line=line,
+                    message=f"YAML aliases repeat too much: {exc.problem}",
+                    fix="write the values out in full, or repeat a block with fewer aliases "
+                    "(*name)",
+                    source_line=source_line,
+                )
+            ) from None
         raise UnreadableFileError(explain_yaml_error(exc, text, path, line_offset)) from None
+    except RecursionError:
+        raise UnreadableFileError(
+            SiteError(
+                path=path,
+                message="the YAML is nested too deeply to read",
+                fix="use fewer levels of lists and mappings inside each other",
+            )
+        ) from None
     except yaml.YAMLError as exc:
         raise UnreadableFileError(
             SiteError(path=path, message=f"YAML error: {exc}", fix="fix the YAML syntax")
@@ -149,8 +261,22 @@ class UnreadableFileError(Exception):
 
 
 def read_text_file(file_path: str, display: str) -> str:
-    """Read UTF-8 text, turning a decoding failure into an error an editor can act on."""
-    raw = open(file_path, "rb").read()  # noqa: SIM115 - closed by refcount; tiny files
+    """Read UTF-8 text, turning a decoding failure into an error an editor can act on.
+
+    A file over ``MAX_FILE_BYTES`` is refused after reading only that much of it.
+    """
+    with open(file_path, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise UnreadableFileError(
+            SiteError(
+                path=display,
+                message=f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB, more than any "
+                "page, data file or configuration needs",
+                fix="split it into several pages or files, or remove what was pasted in by "
+                "mistake (a page's images belong in their own files, linked from the page)",
+            )
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

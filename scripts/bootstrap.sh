@@ -32,6 +32,8 @@ ensure_system_packages() {
   local wanted=()
   [ -x /usr/bin/chromium ] || wanted+=(chromium)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || wanted+=(nginx-light)
+  # The nginx deploy test copies the site the way README.md tells deployers to: rsync -a.
+  command -v rsync >/dev/null 2>&1 || wanted+=(rsync)
   command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless)
   command -v node >/dev/null 2>&1 || wanted+=(nodejs npm)
   if [ ${#wanted[@]} -gt 0 ]; then

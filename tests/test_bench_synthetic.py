@@ -17,10 +17,13 @@ def test_synthetic_site_passes_check_and_uses_what_real_pages_use(tmp_path: Path
     config = make_synthetic_project(tmp_path / "synthetic", 25)
     assert run_cli("check", "--config", str(config)) == 0
     # 25 topic pages, the home page and "Get help now": no readability or overdue warnings; the
-    # only warnings say that no clinician has reviewed a page (synthetic pages claim no review).
+    # warnings say that no clinician has reviewed a page (synthetic pages claim no review), and
+    # the one every copy of the real site-config.yml gets until it has a real address.
     captured = capsys.readouterr()
-    assert "Checked 27 pages: no errors, 27 warnings." in captured.out
-    assert captured.err.count("WARNING: ") == captured.err.count("[clinical_review]") == 27
+    assert "Checked 27 pages: no errors, 28 warnings." in captured.out
+    assert captured.err.count("WARNING: ") == 28
+    assert captured.err.count("[clinical_review]") == 27
+    assert "[site_url]" in captured.err and "an example address" in captured.err
 
     out = tmp_path / "site"
     assert run_cli("build", "--config", str(config), "--out", str(out)) == 0

@@ -3,6 +3,7 @@ the 404 page, and the addresses a --base-url build puts in canonical, Open Graph
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from pathlib import Path
@@ -289,3 +290,147 @@ def test_github_pages_workflow_builds_for_the_pages_address_and_adds_the_policy(
         '<link rel="stylesheet" href="/repository/assets/stylesheets/iop-guide.css">' in not_found
     )
     assert '<meta http-equiv="Content-Security-Policy"' in not_found
+
+
+# ---------------------------------------------------------------- modes a web server can read
+
+
+def _modes(site: Path) -> dict[str, int]:
+    return {
+        (path.relative_to(site).as_posix() or "."): path.stat().st_mode & 0o777
+        for path in [site, *site.rglob("*")]
+    }
+
+
+@pytest.fixture
+def umask():
+    """``umask(value)`` for the rest of the test; the process's umask is restored after it."""
+    original = os.umask(0o022)
+    os.umask(original)
+    yield os.umask
+    os.umask(original)
+
+
+def test_published_folder_has_the_usual_modes(make_project, umask) -> None:
+    """tempfile.mkdtemp makes 0700 folders; `rsync -a` would carry that to the web root."""
+    umask(0o022)
+    project = make_project()
+    assert build(project) == 0
+    modes = _modes(project / "site")
+    folders = {p for p in modes if (project / "site" / p).is_dir()}
+    assert modes["."] == 0o755
+    assert {modes[p] for p in folders} == {0o755}
+    assert {modes[p] for p in modes if p not in folders} == {0o644}
+
+
+def test_published_folder_follows_the_umask_and_warns_when_others_cannot_read(
+    make_project, umask, capsys
+) -> None:
+    umask(0o002)
+    project = make_project()
+    assert build(project) == 0
+    assert _modes(project / "site")["."] == 0o775
+    assert "umask" not in capsys.readouterr().err
+
+    umask(0o027)
+    assert build(project) == 0
+    modes = _modes(project / "site")
+    assert modes["."] == 0o750 and modes["index.html"] == 0o640
+    message = capsys.readouterr().err
+    assert "your umask is 0027" in message and "403" in message and "chmod -R a+rX" in message
+
+
+def test_a_mode_the_umask_does_not_give_is_found(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<p>hi</p>")
+    (site / "assets" / "app.js").write_text("")
+    site.chmod(0o755)
+    (site / "assets").chmod(0o700)
+    (site / "index.html").chmod(0o644)
+    (site / "assets" / "app.js").chmod(0o600)
+    problems = deploy.mode_problems(site, 0o022, "site")
+    assert [(p.path, p.message) for p in problems] == [
+        ("site/assets", "has mode 0700, not the 0755 the umask (0022) gives"),
+        ("site/assets/app.js", "has mode 0600, not the 0644 the umask (0022) gives"),
+    ]
+    assert deploy.mode_problems(site, 0o077, "site") != []
+    site.chmod(0o700)
+    assert deploy.mode_problems(site, 0o022, "site")[0].path == "site"
+
+
+# ---------------------------------------------------------------- the example address
+
+
+@pytest.mark.parametrize(
+    ("url", "example"),
+    [
+        ("https://iop-guide.example.org/", True),
+        ("https://example.com/iop/", True),
+        ("http://www.EXAMPLE.net", True),
+        ("https://clinic.test/", True),
+        ("https://guide.riverside.example/", True),
+        ("https://iop.riverside-recovery.org/", False),
+        ("https://example.org.riverside.com/", False),
+        ("https://notexample.org/", False),
+        ("", False),
+    ],
+)
+def test_example_addresses(url: str, example: bool) -> None:
+    assert deploy.is_example_address(url) is example
+
+
+def test_example_site_url_warns_and_a_release_refuses_it(make_project, capsys) -> None:
+    project = make_project()
+    config = (project / "site-config.yml").read_text(encoding="utf-8")
+    line = next(n for n, text in enumerate(config.splitlines(), 1) if text.startswith("site_url:"))
+    assert "example.org" in config.splitlines()[line - 1]
+
+    assert build(project) == 0
+    warning = capsys.readouterr().err
+    assert f"WARNING: site-config.yml:{line}: [site_url]" in warning
+    assert "an example address" in warning and "--base-url" in warning
+    before = (project / "site" / "index.html").read_bytes()
+
+    for command in (["build"], ["check"]):
+        code = cli.main([*command, "--config", str(project / "site-config.yml"), "--release"])
+        message = capsys.readouterr().err
+        assert code == 1
+        assert f"site-config.yml:{line}: [site_url]" in message
+        assert "(not allowed in a release)" in message
+    assert (project / "site" / "index.html").read_bytes() == before
+
+
+def test_a_release_for_a_real_address_has_no_example_address_problem(make_project, capsys) -> None:
+    project = make_project()
+    # --base-url replaces site_url, as a deployer's build command does.
+    build(project, "--release", "--base-url", "https://iop.riverside-recovery.org/")
+    assert "example address" not in capsys.readouterr().err
+    robots = (project / "site" / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://iop.riverside-recovery.org/sitemap.xml" in robots
+
+
+# ---------------------------------------------------------------- Netlify
+
+
+def test_netlify_builds_with_a_python_the_package_accepts_into_the_published_folder() -> None:
+    import tomllib
+
+    netlify = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    minimum = project["project"]["requires-python"].removeprefix(">=")
+    python = netlify["build"]["environment"]["PYTHON_VERSION"]
+    as_tuple = lambda version: tuple(int(part) for part in version.split("."))  # noqa: E731
+    assert as_tuple(python) >= as_tuple(minimum)
+
+    commands = {"production": netlify["build"]["command"]}
+    commands |= {name: context["command"] for name, context in netlify["context"].items()}
+    for name, command in commands.items():
+        install, _, build_command = command.partition(" && ")
+        assert install == "pip install .", name
+        words = shlex.split(build_command)
+        assert words[:2] == ["iop-guide", "build"], name
+        arguments = cli._parser().parse_args(words[1:])
+        assert arguments.out == netlify["build"]["publish"], name
+        assert arguments.base_url in ("$URL", "$DEPLOY_PRIME_URL"), name
+        assert arguments.release is (name == "production"), name

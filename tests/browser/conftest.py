@@ -1,13 +1,13 @@
 """Debian's nginx on a loopback port, configured with deploy/nginx.conf and the generated snippet.
 
 nginx runs in the foreground with its prefix, pid file, logs and temporary folders in a test
-folder, so it needs no root and touches nothing of the system's nginx. The test that starts it
-stops it by its PID.
+folder, so it touches nothing of the system's nginx. The test that starts it stops it by its PID.
+Run as root (as the tests are), its worker is Debian's unprivileged ``www-data``, as on a server:
+it can read only what a deployer's copy lets others read.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import socket
@@ -20,6 +20,8 @@ from tests.conftest import REPO, free_port
 
 NGINX = "/usr/sbin/nginx"
 MIME_TYPES = "/etc/nginx/mime.types"
+# The user Debian's nginx package runs its workers as (/etc/nginx/nginx.conf: `user www-data;`).
+WORKER_USER = "www-data"
 
 _MAIN_CONFIG = """\
 {user}worker_processes 1;
@@ -73,6 +75,20 @@ class Nginx:
         log = self.prefix / "error.log"
         return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
 
+    def worker_uids(self) -> set[int]:
+        """The real user ids of this nginx's worker processes (children of its master)."""
+        uids = set()
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(
+                    line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+                )
+            except OSError:
+                continue  # the process ended while being read
+            if fields.get("PPid", "").strip() == str(self.process.pid):
+                uids.add(int(fields["Uid"].split()[0]))
+        return uids
+
     def stop(self) -> None:
         # SIGTERM is nginx's fast shutdown: the master stops its worker and exits.
         self.process.terminate()
@@ -88,9 +104,9 @@ def start_nginx(prefix: Path, www_root: Path, site_dir: Path) -> Nginx:
     prefix.mkdir(parents=True, exist_ok=True)
     port = free_port()
     (prefix / "server.conf").write_text(server_block(port, www_root, site_dir), encoding="utf-8")
-    # As root, nginx's worker would switch to "nobody", who cannot read pytest's private
-    # temporary folders; as anyone else the directive is meaningless and left out.
-    user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
+    # As root, the worker switches to WORKER_USER, as on a Debian server; as anyone else nginx
+    # cannot switch users and the directive is left out.
+    user = f"user {WORKER_USER};\n" if os.geteuid() == 0 else ""
     (prefix / "nginx.conf").write_text(
         _MAIN_CONFIG.format(user=user, prefix=prefix, mime_types=MIME_TYPES), encoding="utf-8"
     )

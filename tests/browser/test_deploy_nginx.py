@@ -1,6 +1,7 @@
-"""The built site behind Debian's nginx, configured as README.md tells a deployer: every page runs
-under the generated Content-Security-Policy without a single violation, search and the 404 page
-work, every response carries the security headers, and all of it also under a sub-path.
+"""The built site behind Debian's nginx, deployed as README.md tells a deployer: copied with
+`rsync -a` into a web root, served by workers running as the unprivileged ``www-data``. Every
+page runs under the generated Content-Security-Policy without a single violation, search and the
+404 page work, every response carries the security headers, and all of it also under a sub-path.
 
 Violations are collected twice over: a ``securitypolicyviolation`` listener installed before any
 page script runs (Playwright's init scripts are injected by the browser, outside the page's
@@ -9,17 +10,21 @@ policy) and Chromium's console errors, which also cover what the listener cannot
 
 from __future__ import annotations
 
+import pwd
 import re
+import shutil
+import subprocess
+import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from generator import deploy
-from tests.browser.conftest import Nginx, start_nginx
+from tests.browser.conftest import WORKER_USER, Nginx, start_nginx
 from tests.browser.test_assessment_page import CALM, choose_audience, shown_result, walk
 from tests.browser_helpers import axe_violations, first_search_result, site_pages
 from tests.conftest import REPO, build, page, run_cli, serve_directory
@@ -42,22 +47,46 @@ INJECTED_SCRIPT = "window.iopInjected = true;"
 TEMPLATE_SCRIPT = 'document.documentElement.dataset.iopTemplateScript = "ran";'
 
 
+# ---------------------------------------------------------------- deploying, as README.md says
+
+
+@pytest.fixture(scope="module")
+def www_root() -> Iterator[Path]:
+    """A web root like /var/www (0755), outside pytest's folders, which only root may enter."""
+    folder = Path(tempfile.mkdtemp(prefix="iop-guide-www-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def rsync_deploy(site: Path, destination: Path) -> Path:
+    """README.md's `rsync -a --delete site/ /var/www/iop-guide/`: it copies modes, the
+    destination folder's own included."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["rsync", "-a", "--delete", f"{site}/", f"{destination}/"], check=True)
+    return destination
+
+
 # ---------------------------------------------------------------- servers
 
 
 @pytest.fixture(scope="module")
-def root_server(built_site: Path, tmp_path_factory) -> Iterator[Nginx]:
+def root_site(built_site: Path, www_root: Path) -> Path:
     """The real site at the root of its host, as most deployers publish it."""
-    server = start_nginx(tmp_path_factory.mktemp("nginx-root"), built_site, built_site)
+    return rsync_deploy(built_site, www_root / "iop-guide")
+
+
+@pytest.fixture(scope="module")
+def root_server(root_site: Path, tmp_path_factory) -> Iterator[Nginx]:
+    server = start_nginx(tmp_path_factory.mktemp("nginx-root"), root_site, root_site)
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
-def sub_path_site(tmp_path_factory) -> Path:
+def sub_path_site(tmp_path_factory, www_root: Path) -> Path:
     """The real site built for https://iop-guide.example.org/iop/, copied to <root>/iop/."""
-    www = tmp_path_factory.mktemp("www")
-    site = www / SUB_PATH.strip("/")
+    site = tmp_path_factory.mktemp("sub-path-build") / "site"
     code = run_cli(
         "build",
         "--config",
@@ -68,7 +97,7 @@ def sub_path_site(tmp_path_factory) -> Path:
         "https://iop-guide.example.org" + SUB_PATH,
     )
     assert code == 0
-    return site
+    return rsync_deploy(site, www_root / "iop-guide-sub" / SUB_PATH.strip("/"))
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +107,33 @@ def sub_path_server(sub_path_site: Path, tmp_path_factory) -> Iterator[Nginx]:
     server.stop()
 
 
+@pytest.fixture
+def serve_with_nginx(tmp_path: Path) -> Iterator[Callable[[Path], Nginx]]:
+    """``serve_with_nginx(site)``: the site deployed with rsync into a new web root, served at
+    its root; stopped and removed after the test."""
+    servers: list[Nginx] = []
+    roots: list[Path] = []
+
+    def serve(site: Path) -> Nginx:
+        www = Path(tempfile.mkdtemp(prefix="iop-guide-www-"))
+        www.chmod(0o755)
+        roots.append(www)
+        deployed = rsync_deploy(site, www / "iop-guide")
+        servers.append(start_nginx(tmp_path / f"nginx-{len(servers)}", deployed, deployed))
+        return servers[-1]
+
+    yield serve
+    for server in servers:
+        server.stop()
+    for root in roots:
+        shutil.rmtree(root)
+
+
 @pytest.fixture(params=["root", "sub-path"])
 def deployed(request) -> tuple[Path, str]:
     """(built site, its URL on nginx) for both ways of publishing it."""
     if request.param == "root":
-        site, server = request.getfixturevalue("built_site"), request.getfixturevalue("root_server")
+        site, server = request.getfixturevalue("root_site"), request.getfixturevalue("root_server")
         return site, server.origin + "/"
     site, server = (
         request.getfixturevalue("sub_path_site"),
@@ -156,6 +207,42 @@ def assert_security_headers(headers: dict[str, str], site: Path, what: str) -> N
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert f"{feature}=()" in denied, what
     assert headers.get("X-Frame-Options") == "DENY", what
+
+
+# ---------------------------------------------------------------- an unprivileged worker
+
+
+def test_workers_run_as_the_unprivileged_user(root_server, sub_path_server) -> None:
+    www_data = pwd.getpwnam(WORKER_USER).pw_uid
+    assert www_data != 0
+    for server in (root_server, sub_path_server):
+        assert server.worker_uids() == {www_data}
+
+
+def test_deployed_copy_keeps_the_modes_a_worker_can_read(deployed) -> None:
+    site, url = deployed
+    for path in [site, *site.rglob("*")]:
+        expected = 0o755 if path.is_dir() else 0o644
+        assert path.stat().st_mode & 0o777 == expected, path
+    status, _, body = fetch(url)
+    assert status == 200 and b"</html>" in body
+
+
+def test_a_build_folder_only_its_builder_can_read_answers_403(
+    built_site: Path, serve_with_nginx
+) -> None:
+    """What every deploy got before: mkdtemp's 0700, carried to the web root by `rsync -a`.
+    The worker cannot enter it, so this setup would have caught that bug."""
+    private = Path(tempfile.mkdtemp(prefix="iop-guide-private-"))
+    try:
+        shutil.copytree(built_site, private, dirs_exist_ok=True)
+        private.chmod(0o700)
+        server = serve_with_nginx(private)
+        status, _, _ = fetch(server.origin + "/")
+        assert status == 403
+        assert "Permission denied" in server.error_log()
+    finally:
+        shutil.rmtree(private)
 
 
 # ---------------------------------------------------------------- every page, every header
@@ -304,36 +391,30 @@ def _inject_script_after_the_build(site: Path, relative: str) -> None:
 
 
 def test_inline_script_added_by_a_template_runs_under_the_generated_policy(
-    fixture_site: Path, tmp_path: Path, open_page
+    fixture_site: Path, serve_with_nginx, open_page
 ) -> None:
-    server = start_nginx(tmp_path / "nginx", fixture_site, fixture_site)
-    try:
-        for path in ["", "get-help-now/", "deep/er/page/", UNKNOWN]:
-            loaded = open_page(server.origin + "/" + path)
-            assert policy_problems(loaded) == [], path
-            ran = loaded.evaluate("document.documentElement.dataset.iopTemplateScript")
-            assert ran == "ran", path
-    finally:
-        server.stop()
+    server = serve_with_nginx(fixture_site)
+    for path in ["", "get-help-now/", "deep/er/page/", UNKNOWN]:
+        loaded = open_page(server.origin + "/" + path)
+        assert policy_problems(loaded) == [], path
+        ran = loaded.evaluate("document.documentElement.dataset.iopTemplateScript")
+        assert ran == "ran", path
 
 
 def test_a_page_with_an_inline_script_missing_from_the_policy_is_caught(
-    fixture_site: Path, tmp_path: Path, open_page
+    fixture_site: Path, serve_with_nginx, open_page
 ) -> None:
     """The zero-violation tests above can fail: an unhashed inline script is blocked and seen."""
     _inject_script_after_the_build(fixture_site, "deep/er/page/index.html")
-    server = start_nginx(tmp_path / "nginx", fixture_site, fixture_site)
-    try:
-        loaded = open_page(server.origin + "/deep/er/page/")
-        assert loaded.evaluate("window.iopInjected") is None
-        problems = policy_problems(loaded)
-        assert any(p.startswith("script-src-elem blocked inline") for p in problems), problems
-        assert any("Content Security Policy" in p for p in problems), problems
-        # The template's own script, which the policy knows, still ran.
-        ran = loaded.evaluate("document.documentElement.dataset.iopTemplateScript")
-        assert ran == "ran"
-    finally:
-        server.stop()
+    server = serve_with_nginx(fixture_site)
+    loaded = open_page(server.origin + "/deep/er/page/")
+    assert loaded.evaluate("window.iopInjected") is None
+    problems = policy_problems(loaded)
+    assert any(p.startswith("script-src-elem blocked inline") for p in problems), problems
+    assert any("Content Security Policy" in p for p in problems), problems
+    # The template's own script, which the policy knows, still ran.
+    ran = loaded.evaluate("document.documentElement.dataset.iopTemplateScript")
+    assert ran == "ran"
 
 
 # ---------------------------------------------------------------- hosts without headers
