@@ -60,6 +60,31 @@ def page(title: str, body: str = "Some text.") -> str:
     return PAGE.format(title=title, body=textwrap.dedent(body).strip())
 
 
+CLINICAL_REVIEW = 'clinical_review: {by: "Dana Reyes, MD", date: 2026-01-20}\n'
+
+
+def clinically_reviewed(text: str) -> str:
+    """A fixture page that records a clinical review, for tests of what a release publishes."""
+    return text.replace("sources:\n", CLINICAL_REVIEW + "sources:\n", 1)
+
+
+def real_address_config() -> str:
+    """The fixture configuration with a site_url of its own (the example address is a release
+    problem)."""
+    config = _minimal_config()
+    assert "https://iop-guide.example.org/" in config
+    return config.replace("https://iop-guide.example.org/", "https://iop.riverside-recovery.org/")
+
+
+def reviewed_defaults() -> dict[str, str]:
+    """The default fixture project with clinical reviews and a real address: releasable."""
+    return {
+        "site-config.yml": real_address_config(),
+        "content/index.md": clinically_reviewed(page("Home", "See [help](get-help-now.md).")),
+        "content/get-help-now.md": clinically_reviewed(page("Get help now", "Call 988.")),
+    }
+
+
 def _minimal_config() -> str:
     """The real site-config.yml with a navigation that matches the fixture pages."""
     head, _, rest = MINIMAL_CONFIG.partition("\nnav:\n")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator import cli, deploy
-from tests.conftest import REPO, build, page
+from tests.conftest import REPO, build, page, reviewed_defaults
 
 # The known-answer example of CSP hash sources (CSP Level 3, "hash-source"; also on web.dev).
 KNOWN_SCRIPT = b"alert('Hello, world.');"
@@ -402,7 +402,7 @@ def test_example_site_url_warns_and_a_release_refuses_it(make_project, capsys) -
 
 
 def test_a_release_for_a_real_address_has_no_example_address_problem(make_project, capsys) -> None:
-    project = make_project()
+    project = make_project(reviewed_defaults())
     # --base-url replaces site_url, as a deployer's build command does.
     build(project, "--release", "--base-url", "https://iop.riverside-recovery.org/")
     assert "example address" not in capsys.readouterr().err

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import build, page, run_cli, write_files
+from tests.conftest import (
+    build,
+    clinically_reviewed,
+    page,
+    reviewed_defaults,
+    run_cli,
+    write_files,
+)
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -57,26 +64,13 @@ def test_crlf_and_bom_files_build_the_same_site(make_project, tmp_path: Path) ->
     assert "IOP: 9 hours." in html and "<title>Home" in html
 
 
-def _clinically_reviewed(text: str) -> str:
-    """A fixture page with a clinical review, so only the warning under test is left."""
-    review = 'clinical_review: {by: "Dana Reyes, MD", date: 2026-01-20}\n'
-    return text.replace("sources:\n", review + "sources:\n", 1)
-
-
-def _reviewed_defaults() -> dict[str, str]:
-    return {
-        "content/index.md": _clinically_reviewed(page("Home", "See [help](get-help-now.md).")),
-        "content/get-help-now.md": _clinically_reviewed(page("Get help now", "Call 988.")),
-    }
-
-
 def test_a_page_outside_nav_warns_and_is_refused_in_a_release(make_project, capsys) -> None:
-    project = make_project(_reviewed_defaults())
+    project = make_project(reviewed_defaults())
     assert build(project) == 0
     before = _digests(project / "site")
     write_files(
         project,
-        {"content/sober-living.md": _clinically_reviewed(page("Sober living", "Text."))},
+        {"content/sober-living.md": clinically_reviewed(page("Sober living", "Text."))},
     )
     capsys.readouterr()
     config = str(project / "site-config.yml")
@@ -258,8 +252,8 @@ def test_make_serve_takes_a_port() -> None:
 def test_a_page_listed_under_not_in_nav_is_not_a_warning(make_project, capsys) -> None:
     project = make_project(
         {
-            **_reviewed_defaults(),
-            "content/sober-living.md": _clinically_reviewed(page("Sober living", "Text.")),
+            **reviewed_defaults(),
+            "content/sober-living.md": clinically_reviewed(page("Sober living", "Text.")),
         }
     )
     config = (project / "site-config.yml").read_text(encoding="utf-8")

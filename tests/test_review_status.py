@@ -11,15 +11,14 @@ from pathlib import Path
 import pytest
 
 from generator.front_matter import parse_front_matter
-from tests.conftest import REPO, build, page, run_cli
+from tests.conftest import REPO, build, clinically_reviewed, page, real_address_config, run_cli
 
-REVIEWED = 'clinical_review: {by: "Dana Reyes, MD", date: 2026-01-20}\n'
 UNREVIEWED_NOTICE = "A clinician has not yet checked this page."
 
 
 def reviewed_page(title: str, body: str = "Some text. [Help](get-help-now.md)") -> str:
     """A fixture page that carries a clinical review."""
-    return page(title, body).replace("sources:\n", REVIEWED + "sources:\n", 1)
+    return clinically_reviewed(page(title, body))
 
 
 def overdue(text: str) -> str:
@@ -66,6 +65,7 @@ def test_check_release_fails_and_lists_every_page_that_may_not_be_published(
 ) -> None:
     project = make_project(
         {
+            "site-config.yml": real_address_config(),
             "content/index.md": reviewed_page("Home"),
             "content/get-help-now.md": overdue(reviewed_page("Get help now", "Call 988.")),
             "content/about.md": page("About", "[Home](index.md)"),
@@ -91,6 +91,7 @@ def test_check_release_passes_once_every_page_has_a_current_clinical_review(
 ) -> None:
     project = make_project(
         {
+            "site-config.yml": real_address_config(),
             "content/index.md": reviewed_page("Home"),
             "content/get-help-now.md": reviewed_page("Get help now", "Call 988."),
         }
@@ -121,6 +122,7 @@ def test_build_release_refuses_and_leaves_the_old_site_untouched(make_project, c
 def test_build_release_publishes_when_every_page_is_clinically_reviewed(make_project) -> None:
     project = make_project(
         {
+            "site-config.yml": real_address_config(),
             "content/index.md": reviewed_page("Home"),
             "content/get-help-now.md": reviewed_page("Get help now", "Call 988."),
         }
