@@ -45,3 +45,10 @@ def first_search_result(page, query: str) -> str:
         timeout=10_000,
     )
     return page.locator(".md-search-result__item a").first.get_attribute("href")
+
+
+def assert_first_result(page, site_url: str, query: str, expected: str) -> None:
+    """The first search result for ``query`` is the page at ``expected`` (relative to the site)."""
+    href = first_search_result(page, query)
+    target = href.split("?")[0].split("#")[0].removeprefix(site_url)
+    assert target == expected, f"'{query}' led first to {href}"

@@ -156,6 +156,27 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def start_serve(
+    project: Path, port: int, stderr: int | None = subprocess.DEVNULL
+) -> subprocess.Popen:
+    """`iop-guide serve` for a fixture project, as an editor starts it."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--config",
+            str(project / "site-config.yml"),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -4,12 +4,11 @@ the served site without a restart."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.conftest import fetch_text, free_port, page, write_files
+from tests.conftest import fetch_text, free_port, page, start_serve, write_files
 
 WAIT_SECONDS = 60  # an upper bound for slow CI machines, not a timing assertion
 
@@ -37,20 +36,7 @@ def served_project(make_project):
         }
     )
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "serve",
-            "--config",
-            str(project / "site-config.yml"),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_serve(project, port)
     try:
         yield project, f"http://127.0.0.1:{port}/"
     finally:
@@ -117,21 +103,7 @@ def test_serve_polls_for_changes_every_tenth_of_a_second(tmp_path) -> None:
 
 
 def _start_serve(project, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "serve",
-            "--config",
-            str(project / "site-config.yml"),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_serve(project, port, stderr=subprocess.PIPE)
 
 
 def _error_body(url: str) -> str:

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, free_port
 
 NGINX = "/usr/sbin/nginx"
@@ -127,3 +129,13 @@ def start_nginx(prefix: Path, www_root: Path, site_dir: Path) -> Nginx:
                 server.stop()
                 raise
             time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, site_url):
+    """One page at desktop width, shared by the search tests of a module."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_url)
+    yield page
+    context.close()

@@ -3,11 +3,9 @@ problems, and the page comes back by itself once the problem is fixed (MkDocs' l
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
-from tests.conftest import fetch_text, free_port, page, write_files
+from tests.conftest import fetch_text, free_port, page, start_serve, write_files
 
 WAIT_MS = 60_000  # an upper bound for slow machines, not a timing assertion
 
@@ -17,20 +15,7 @@ def test_preview_shows_the_errors_and_reloads_itself_when_fixed(make_project, br
         {"content/index.md": page("Home", "We meet {{ program.days_per_week }} days.")}
     )
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "serve",
-            "--config",
-            str(project / "site-config.yml"),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_serve(project, port)
     context = browser.new_context()
     try:
         url = f"http://127.0.0.1:{port}/"

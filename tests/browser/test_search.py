@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_helpers import first_search_result
+from tests.browser_helpers import assert_first_result
 
 # The words people use, and the page that should answer them first.
 QUERIES = {
@@ -25,17 +25,6 @@ QUERIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def search_page(browser, site_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(site_url)
-    yield page
-    context.close()
-
-
 @pytest.mark.parametrize("query", sorted(QUERIES))
 def test_first_search_result_is_the_right_page(search_page, site_url, query: str) -> None:
-    href = first_search_result(search_page, query)
-    target = href.split("?")[0].split("#")[0].removeprefix(site_url)
-    assert target == QUERIES[query], f"'{query}' led first to {href}"
+    assert_first_result(search_page, site_url, query, QUERIES[query])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_helpers import first_search_result
+from tests.browser_helpers import assert_first_result
 
 # What a reader types, and the page that should answer it first: the six pages of the second
 # edition ...
@@ -96,17 +96,6 @@ def test_the_queries_cover_the_new_pages() -> None:
     }
 
 
-@pytest.fixture(scope="module")
-def search_page(browser, site_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(site_url)
-    yield page
-    context.close()
-
-
 @pytest.mark.parametrize("query", sorted(QUERIES))
 def test_readers_words_find_the_right_page_first(search_page, site_url, query: str) -> None:
-    href = first_search_result(search_page, query)
-    target = href.split("?")[0].split("#")[0].removeprefix(site_url)
-    assert target == QUERIES[query], f"'{query}' led first to {href}"
+    assert_first_result(search_page, site_url, query, QUERIES[query])
