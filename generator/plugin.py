@@ -41,6 +41,7 @@ from generator.page_rendering import (
 )
 from generator.review_status import review_release_problems
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
+from generator.table_labels import label_table_cells
 from generator.task_lists import name_task_list_boxes
 from generator.template_errors import page_render_errors
 from generator.yaml_loader import UnreadableFileError, read_text_file
@@ -298,6 +299,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         html = name_task_list_boxes(make_abbreviations_focusable(html))
+        # Phones show each table row as a card labelled with its column headings (tables.css).
+        html = label_table_cells(html)
         self.state.pages.append(
             PageRecord(
                 src_path=display_path(page.file.abs_src_path, self.state.project_root),
