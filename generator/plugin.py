@@ -180,11 +180,17 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         self.state: BuildState | None = None
         # Compiled theme templates, kept for the life of the process: see on_startup.
         self.template_cache = MemoryBytecodeCache()
+        # `serve` previews rebuild on every save; the booklet takes seconds, so only builds make it.
+        self.previewing = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep this plugin object across `serve` rebuilds
         (MkDocs >= 1.4), so ``template_cache`` outlives each rebuild's new Jinja environment.
         Everything that belongs to one build is made afresh in on_config."""
+        self.previewing = command == "serve"
+
+    def _booklet_wanted(self) -> bool:
+        return bool(self.config.booklet) and not self.previewing
 
     # on_config runs first among plugins so later ones (search) see our Markdown extensions.
     @event_priority(100)
@@ -335,7 +341,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             )
         )
         self.state.page_html[page.file.src_uri] = page_html
-        if self.config.booklet:
+        if self._booklet_wanted():
             href = get_relative_url(booklet_path(_site_language(config)), page.url)
             html += booklet_link_html(href)
         return html
@@ -380,7 +386,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         # Anchors are checked after pages are written, so their errors are reported here.
         if self._link_errors():
             raise PluginError(SiteErrors(self._errors_to_show()).format())
-        if self.config.booklet:
+        if self._booklet_wanted():
             self._write_booklet(config)
         _rewrite_sitemap_gzip(Path(config.site_dir))
         write_deploy_files(Path(config.site_dir), config.site_url or "")

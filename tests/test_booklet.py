@@ -245,3 +245,15 @@ def test_the_fetcher_reads_only_files_inside_the_built_site(tmp_path: Path) -> N
             "http://127.0.0.1:9/tracker.png",
         ]
     )
+
+
+def test_the_live_preview_leaves_the_booklet_out_and_builds_make_it() -> None:
+    from generator.plugin import IopGuidePlugin
+
+    plugin = IopGuidePlugin()
+    errors, _ = plugin.load_config({})
+    assert errors == []
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin._booklet_wanted()
+    plugin.on_startup(command="serve", dirty=False)
+    assert not plugin._booklet_wanted()
