@@ -22,8 +22,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from generator.assessment import answer_effects
+from generator.booklet import (
+    BookletError,
+    Chapter,
+    booklet_environment,
+    booklet_link_html,
+    booklet_path,
+    fill_booklet_facts,
+    render_booklet_html,
+    render_booklet_pdf,
+)
 from generator.data_files import DataFiles, load_data_files
 from generator.deploy import example_address_problem, write_deploy_files
 from generator.errors import SiteError, SiteErrors, display_path
@@ -41,6 +52,7 @@ from generator.page_rendering import (
 from generator.review_status import review_release_problems
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
 from generator.symlinks import links_leading_outside
+from generator.table_labels import label_table_cells
 from generator.task_lists import name_task_list_boxes
 from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
@@ -86,6 +98,7 @@ class IopGuideConfig(base.Config):
     enabled = c.Type(bool, default=PLUGIN_DEFAULTS["enabled"])
     max_reading_grade = c.Type((int, float), default=PLUGIN_DEFAULTS["max_reading_grade"])
     data_dir = c.Type(str, default=PLUGIN_DEFAULTS["data_dir"])
+    booklet = c.Type(bool, default=PLUGIN_DEFAULTS["booklet"])
 
 
 @dataclass
@@ -125,6 +138,10 @@ class BuildState:
             shown = display_path(page.file.abs_src_path, self.project_root)
             self.shown_paths[page.file.src_uri] = shown
         return shown
+
+    page_html: dict[str, str] = field(default_factory=dict)
+    # Pages in navigation order (src_uri -> URL and title), for the booklet.
+    nav_pages: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class _LinkWarningFilter(logging.Filter):
@@ -168,6 +185,11 @@ class _LinkWarningFilter(logging.Filter):
 _PAGES_LOGGER = logging.getLogger("mkdocs.structure.pages")
 
 
+def _site_language(config: MkDocsConfig) -> str:
+    """The language being built (Material's ``theme.language``); names the booklet file."""
+    return str(config.theme.get("language") or "en")
+
+
 class IopGuidePlugin(BasePlugin[IopGuideConfig]):
     supports_multiple_instances = False
 
@@ -175,11 +197,17 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         self.state: BuildState | None = None
         # Compiled theme templates, kept for the life of the process: see on_startup.
         self.template_cache = MemoryBytecodeCache()
+        # `serve` previews rebuild on every save; the booklet takes seconds, so only builds make it.
+        self.previewing = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep this plugin object across `serve` rebuilds
         (MkDocs >= 1.4), so ``template_cache`` outlives each rebuild's new Jinja environment.
         Everything that belongs to one build is made afresh in on_config."""
+        self.previewing = command == "serve"
+
+    def _booklet_wanted(self) -> bool:
+        return bool(self.config.booklet) and not self.previewing
 
     # on_config runs first among plugins so later ones (search) see our Markdown extensions.
     @event_priority(100)
@@ -270,6 +298,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.state is not None:
+            self.state.nav_pages = [
+                (page.file.src_uri, page.url, page.title or "") for page in nav.pages
+            ]
         if self.state is None or not config.nav:
             return None
         in_nav = {page.file.src_uri for page in nav.pages}
@@ -328,6 +360,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         html = name_task_list_boxes(make_abbreviations_focusable(html))
+        # Phones show each table row as a card labelled with its column headings (tables.css).
+        html = label_table_cells(html)
+        page_html = html
         self.state.pages.append(
             PageRecord(
                 src_path=self.state.shown_path(page),
@@ -336,6 +371,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 html=html,
             )
         )
+        self.state.page_html[page.file.src_uri] = page_html
+        if self._booklet_wanted():
+            href = get_relative_url(booklet_path(_site_language(config)), page.url)
+            html += booklet_link_html(href)
         return html
 
     # on_env is the first event after every page's Markdown has been read and converted, so it is
@@ -378,6 +417,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         # Anchors are checked after pages are written, so their errors are reported here.
         if self._link_errors():
             raise PluginError(SiteErrors(self._errors_to_show()).format())
+        if self._booklet_wanted():
+            self._write_booklet(config)
         _rewrite_sitemap_gzip(Path(config.site_dir))
         write_deploy_files(Path(config.site_dir), config.site_url or "")
         self._remove_link_filter()
@@ -386,6 +427,47 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if isinstance(cache, PageCodeCache):
             cache.prune()
         self.template_cache.prune()
+
+    def _write_booklet(self, config: MkDocsConfig) -> None:
+        """Render the booklet once for this language, then put its facts into every page."""
+        assert self.state is not None
+        language = _site_language(config)
+        chapters = [
+            Chapter(url=url, title=title, html=self.state.page_html[src], meta=self._meta(src))
+            for src, url, title in self.state.nav_pages
+            if src in self.state.page_html
+        ]
+        templates = Path(config.theme.custom_dir or self.state.project_root / "templates")
+        site_dir = Path(config.site_dir)
+        try:
+            booklet_html = render_booklet_html(
+                booklet_environment(templates),
+                chapters,
+                site_name=config.site_name,
+                extra=self.state.extra,
+                language=language,
+            )
+            booklet = render_booklet_pdf(booklet_html, site_dir)
+        except (BookletError, jinja2.TemplateError) as error:
+            shown = display_path(config.config_file_path, self.state.project_root)
+            problem = SiteError(
+                shown,
+                f"the PDF booklet could not be made: {error}",
+                fix="fix the cause above, or set `booklet: false` under the iop-guide plugin",
+                key="plugins.iop-guide.booklet",
+            )
+            raise PluginError(SiteErrors([problem]).format()) from error
+        target = site_dir / booklet_path(language)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(booklet.pdf)
+        fill_booklet_facts(site_dir, booklet)
+
+    def _meta(self, src_uri: str) -> dict[str, Any]:
+        assert self.state is not None
+        for record in self.state.pages:
+            if record.src_path.endswith("/" + src_uri):
+                return record.meta
+        return {}
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()

@@ -173,11 +173,17 @@ PLUGIN_OPTIONS = Field(
             doc="reading grade above which `iop-guide check` warns",
         ),
         "data_dir": Field(str, required=False, doc="folder of data files inside docs_dir"),
+        "booklet": Field(
+            bool,
+            required=False,
+            doc="write the printable PDF booklet (downloads/iop-guide-{language}.pdf)",
+        ),
     },
 )
 
 # Plugin option defaults live beside their schema so the MkDocs adapter reads both from here.
 PLUGIN_DEFAULTS: dict[str, Any] = {"enabled": True, "max_reading_grade": 8.0, "data_dir": "data"}
+PLUGIN_DEFAULTS["booklet"] = True
 
 
 def _plugins_check(value: list) -> tuple[str, str] | None:

@@ -36,6 +36,12 @@ ensure_system_packages() {
   command -v rsync >/dev/null 2>&1 || wanted+=(rsync)
   command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless)
   command -v node >/dev/null 2>&1 || wanted+=(nodejs npm)
+  # WeasyPrint (the PDF booklet) loads pango and harfbuzz's subsetter at run time.
+  local library
+  for library in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+    dpkg-query -W -f='${Status}' "$library" 2>/dev/null | grep -q "ok installed" \
+      || wanted+=("$library")
+  done
   if [ ${#wanted[@]} -gt 0 ]; then
     echo "Installing from Debian: ${wanted[*]}"
     apt_install "${wanted[@]}"

@@ -77,7 +77,9 @@ def test_page_renders_variables_data_table_glossary_and_review_footer(rich_proje
     assert "9\nhours a week" in article or "9 hours a week" in article
     assert 'href="tel:+15550100123"' in article
     # The data-driven table, with the pipe in a value kept as text.
-    assert "<th>Level of care</th>" in article and "<td>20 | more hours</td>" in article
+    assert "<th>Level of care</th>" in article and (
+        '<td data-label="Treatment time">20 | more hours</td>' in article
+    )
     # Glossary term explained on hover and keyboard focus.
     assert '<abbr tabindex="0" title="Intensive outpatient program: Treatment on several' in article
     assert (
