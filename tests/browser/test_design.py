@@ -173,10 +173,13 @@ def test_desktop_header_shows_the_logo_and_the_organisation(make_page) -> None:
 
 
 def test_short_pages_have_no_contents_column_and_long_ones_do(make_page) -> None:
-    home = make_page("", width=1280)
-    assert not home.locator(".md-sidebar--secondary").is_visible()
+    for short in ("", "self-assessment/"):
+        page = make_page(short, width=1280)
+        assert not page.locator(".md-sidebar--secondary").is_visible(), short or "home"
     long_page = make_page("get-help-now/", width=1280)
     assert long_page.locator(".md-sidebar--secondary .md-nav__link").count() >= 5
+    heading = long_page.locator(".md-sidebar--secondary .md-nav__title")
+    assert " ".join(heading.inner_text().split()) == "On this page"
 
 
 def test_no_permalink_marker_takes_a_line_on_phones(make_page) -> None:
