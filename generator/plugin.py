@@ -85,7 +85,11 @@ DEFAULT_MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "def_list": {},
     "md_in_html": {},
     "tables": {},
-    "toc": {"permalink": True, "permalink_title": "Link to this section"},
+    "toc": {
+        "permalink": True,
+        "permalink_title": "Link to this section",
+        "title": "On this page",  # the contents column's heading (issue 13)
+    },
     "pymdownx.details": {},
     "pymdownx.superfences": {},
     "pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True},

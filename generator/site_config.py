@@ -145,6 +145,12 @@ EXTRA = Field(
         "program": PROGRAM,
         "crisis": CRISIS,
         "generator": Field(bool, required=False, doc="show 'Made with Material for MkDocs'"),
+        "short_title": Field(
+            str,
+            required=False,
+            doc="the site's title on phones, where the full name would be cut off",
+            example='"IOP guide"',
+        ),
     },
     forbidden={"analytics": _PRIVACY, "consent": _PRIVACY, "social": _PRIVACY},
 )

@@ -236,7 +236,7 @@ def test_sub_path_build_has_absolute_urls_everywhere_they_must_be(make_project) 
     # The 404 page is served at any depth, so none of its own URLs may be relative.
     not_found = (site / "404.html").read_text(encoding="utf-8")
     urls = re.findall(r'(?:href|src|action)="([^"]*)"', not_found)
-    local = [u for u in urls if not u.startswith(("https://", "tel:", "mailto:"))]
+    local = [u for u in urls if not u.startswith(("https://", "tel:", "sms:", "mailto:"))]
     assert local, "the 404 page links to the site"
     assert [u for u in local if not u.startswith("/iop/")] == []
     assert '"base": "/iop/"' in not_found

@@ -230,7 +230,7 @@ def test_danger_answer_shows_help_at_once(make_page, question, answer, key, audi
     panel = page.locator(f"#q-{question} ~ .iop-urgent[data-urgent='{key}']")
     assert panel.count() == 0
     page.click(f"label[for='q-{question}-{answer}']")
-    # Before any other question and before "Next": right under the answer, announced.
+    # Before any other question and before "Continue": right under the answer, announced.
     assert panel.is_visible()
     assert panel.get_attribute("role") == "alert"
     assert _urgent_wording(key, audience) in words(panel.inner_text())
@@ -390,7 +390,7 @@ def test_no_axe_violations_at_start_mid_way_and_at_the_result(make_page, width: 
     choose_audience(page, "other")
     page.click("label[for='q-harm-yes']")
     page.click("#step-safety [data-action='next']")  # two questions left: errors shown
-    # The pointer rests on "Next"; its hover colour is Material's, measured elsewhere.
+    # The pointer rests on "Continue"; its hover colour is Material's, measured elsewhere.
     page.mouse.move(0, 0)
     wait_for_animations(page)
     assert axe_violations(page) == [], "mid-way, with urgent help and errors shown"
