@@ -28,6 +28,16 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+missing_booklet_libraries() {
+  # WeasyPrint (the PDF booklet that `iop-guide build` writes) loads pango and harfbuzz's
+  # subsetter at run time; prints the ones that are not installed, one a line.
+  local library
+  for library in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+    dpkg-query -W -f='${Status}' "$library" 2>/dev/null | grep -q "ok installed" \
+      || echo "$library"
+  done
+}
+
 ensure_system_packages() {
   local wanted=()
   [ -x /usr/bin/chromium ] || wanted+=(chromium)
@@ -36,12 +46,7 @@ ensure_system_packages() {
   command -v rsync >/dev/null 2>&1 || wanted+=(rsync)
   command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless)
   command -v node >/dev/null 2>&1 || wanted+=(nodejs npm)
-  # WeasyPrint (the PDF booklet) loads pango and harfbuzz's subsetter at run time.
-  local library
-  for library in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
-    dpkg-query -W -f='${Status}' "$library" 2>/dev/null | grep -q "ok installed" \
-      || wanted+=("$library")
-  done
+  mapfile -t -O "${#wanted[@]}" wanted < <(missing_booklet_libraries)
   if [ ${#wanted[@]} -gt 0 ]; then
     echo "Installing from Debian: ${wanted[*]}"
     apt_install "${wanted[@]}"
@@ -58,6 +63,12 @@ ensure_node_packages() {
 case "${1:-}" in
   serve)
     ensure_venv .
+    # The preview leaves the booklet out, but `iop-guide build` after it needs these.
+    mapfile -t libraries < <(missing_booklet_libraries)
+    if [ ${#libraries[@]} -gt 0 ]; then
+      echo "Installing from Debian: ${libraries[*]}"
+      apt_install "${libraries[@]}"
+    fi
     exec "$VENV/bin/iop-guide" serve "${@:2}"
     ;;
   test)
