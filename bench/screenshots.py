@@ -16,19 +16,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import serve_directory
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_directory  # the flags the tests use
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = {"home": "", "help": "get-help-now/", "self-check": "self-assessment/"}
 SIZES = {"phone": (375, 800), "desktop": (1280, 900)}
 
@@ -56,7 +46,7 @@ def shoot(site_url: str, out: Path) -> list[Path]:
         ("result-calm", PAGES["self-check"], False),
     ]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size, (width, height) in SIZES.items():
             for name, path, urgent in shots:
                 context = browser.new_context(viewport={"width": width, "height": height})
