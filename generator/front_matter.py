@@ -67,24 +67,31 @@ def _review_order(value: dict) -> tuple[str, ...] | None:
     return None
 
 
-def _clinical_review(value: dict) -> tuple[str, ...] | None:
-    """A clinical review is a claim readers rely on: refuse the template's placeholder and
-    dates that have not happened yet."""
-    by, date = value.get("by", ""), value.get("date")
-    if not by.strip() or by.strip().lower() == "name, credentials":
-        return (
-            f"clinical_review.by is {by!r}, not a person",
-            'give the clinician\'s name and credentials, e.g. by: "Dana Reyes, MD"',
-            "by",
-        )
-    if isinstance(date, datetime.date) and date > datetime.date.today():
-        return (
-            f"clinical_review.date ({date}) is in the future",
-            "give the date the clinician finished reading the page; a review cannot be planned "
-            "here (use next_review for that)",
-            "date",
-        )
-    return None
+def _named_review(key: str, who: str):
+    """A review is a claim readers rely on: refuse the template's placeholder and dates that
+    have not happened yet. ``key`` names the front matter key in messages."""
+
+    def check(value: dict) -> tuple[str, ...] | None:
+        by, date = value.get("by", ""), value.get("date")
+        if not by.strip() or by.strip().lower() == "name, credentials":
+            return (
+                f"{key}.by is {by!r}, not a person",
+                f'give the {who}\'s name and credentials, e.g. by: "Dana Reyes, MD"',
+                "by",
+            )
+        if isinstance(date, datetime.date) and date > datetime.date.today():
+            return (
+                f"{key}.date ({date}) is in the future",
+                f"give the date the {who} finished reading the page; a review cannot be planned "
+                "here (use next_review for that)",
+                "date",
+            )
+        return None
+
+    return check
+
+
+_clinical_review = _named_review("clinical_review", "clinician")
 
 
 CLINICAL_REVIEW = Field(
@@ -96,6 +103,47 @@ CLINICAL_REVIEW = Field(
     keys={
         "by": Field(str, doc="the clinician's name and credentials", example='"Dana Reyes, MD"'),
         "date": Field(datetime.date, doc="when they finished reading it", example="2026-11-20"),
+    },
+)
+
+
+def _source_hash(value: str) -> tuple[str, str] | None:
+    if not re.fullmatch(r"[0-9a-f]{12}", value):
+        return (
+            f"'{value}' is not a page hash",
+            "give the 12 letters and digits that `python -m generator.translation_status "
+            "content/<the English page>.md` prints",
+        )
+    return None
+
+
+# On a page in another language: which version of its English page it translates.
+TRANSLATION = Field(
+    dict,
+    required=False,
+    doc="which version of the English page this page translates",
+    example="{source_hash: 68bf45e14bca, translated: 2026-11-29}",
+    keys={
+        "source_hash": Field(
+            str,
+            check=_source_hash,
+            doc="the English page's hash when it was translated",
+            example="68bf45e14bca",
+        ),
+        "translated": Field(datetime.date, doc="when it was translated", example="2026-11-29"),
+    },
+)
+
+# A qualified medical translator's check; until a page names one, it says it has not had one.
+TRANSLATION_REVIEW = Field(
+    dict,
+    required=False,
+    check=_named_review("translation_review", "translator"),
+    doc="a qualified medical translator's check of the page: who, and when",
+    example='{by: "Name, credentials", date: 2026-11-20}',
+    keys={
+        "by": Field(str, doc="the translator's name and credentials", example='"Ana Ruiz, CMI"'),
+        "date": Field(datetime.date, doc="when they finished checking it", example="2026-11-20"),
     },
 )
 
@@ -117,6 +165,8 @@ FRONT_MATTER = Field(
         # Absent on a page no clinician has read: the page then says so near its top, and
         # `--release` refuses to publish it (generator.review_status).
         "clinical_review": CLINICAL_REVIEW,
+        "translation": TRANSLATION,
+        "translation_review": TRANSLATION_REVIEW,
         "template": Field(str, required=False, doc="a page template in templates/"),
         "hide": Field(list, required=False, items=Field(str), doc="Material: parts to hide"),
         "search": Field(dict, required=False, open=True, keys={}, doc="Material: search boost"),
