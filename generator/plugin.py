@@ -571,6 +571,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 site_name=config.site_name,
                 extra=self.state.extra,
                 language=language,
+                strings=self.state.strings,
             )
             booklet = render_booklet_pdf(booklet_html, site_dir)
         except (BookletError, jinja2.TemplateError) as error:
