@@ -138,8 +138,10 @@ def render_booklet_html(
     site_name: str,
     extra: dict[str, Any],
     language: str,
+    strings: dict[str, str] | None = None,
 ) -> str:
-    """The booklet as one HTML document, from ``templates/booklet.html``."""
+    """The booklet as one HTML document, from ``templates/booklet.html``; ``strings`` are the
+    language's interface strings (generator.interface_strings)."""
     anchors = {chapter.url: chapter.anchor for chapter in chapters}
     return environment.get_template("booklet.html").render(
         chapters=[(chapter, Markup(chapter_html(chapter, anchors))) for chapter in chapters],
@@ -147,6 +149,7 @@ def render_booklet_html(
         extra=extra,
         language=language,
         build_date=build_date(chapters),
+        strings=strings or {},
     )
 
 

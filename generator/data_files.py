@@ -50,8 +50,11 @@ class DataFiles:
     broken: dict[str, str] = field(default_factory=dict)
 
 
-def load_data_files(folder: Path, project_root: Path) -> tuple[DataFiles, list[SiteError]]:
-    """Load and validate every ``*.yml``/``*.yaml`` file in ``folder`` (sorted: stable output)."""
+def load_data_files(
+    folder: Path, project_root: Path, only: frozenset[str] | None = None
+) -> tuple[DataFiles, list[SiteError]]:
+    """Load and validate every ``*.yml``/``*.yaml`` file in ``folder`` (sorted: stable output),
+    or only the files whose stems are in ``only``."""
     data = DataFiles()
     errors: list[SiteError] = []
     if not folder.is_dir():
@@ -59,6 +62,8 @@ def load_data_files(folder: Path, project_root: Path) -> tuple[DataFiles, list[S
     for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
         shown = display_path(path, project_root)
         stem = path.stem.replace("-", "_")
+        if only is not None and stem not in only:
+            continue
         try:
             loaded = load_yaml_text(read_text_file(str(path), shown), shown)
         except UnreadableFileError as exc:
@@ -78,6 +83,6 @@ def load_data_files(folder: Path, project_root: Path) -> tuple[DataFiles, list[S
         data.values[stem] = loaded.data
         data.loaded[stem] = loaded
         data.paths.append(path)
-    if not data.broken:
+    if not data.broken and only is None:
         errors.extend(cross_file_errors(data.loaded))
     return data, errors

@@ -281,12 +281,14 @@ def render_nginx_snippet(
     return "\n".join(lines) + "\n"
 
 
-def render_robots(site_url: str) -> str:
-    """Everything may be crawled; the sitemap needs an absolute URL, so only with a site_url."""
+def render_robots(site_url: str, language_prefixes: Sequence[str] = ("",)) -> str:
+    """Everything may be crawled; the sitemap needs an absolute URL, so only with a site_url.
+    Each language's build writes its own sitemap, under its prefix."""
     lines = ["User-agent: *", "Disallow:"]
     if site_url:
         base = site_url if site_url.endswith("/") else site_url + "/"
-        lines += ["", f"Sitemap: {base}sitemap.xml"]
+        lines.append("")
+        lines += [f"Sitemap: {base}{prefix}sitemap.xml" for prefix in language_prefixes]
     return "\n".join(lines) + "\n"
 
 
@@ -299,15 +301,18 @@ def _write_if_changed(path: Path, text: str) -> None:
     path.write_bytes(data)
 
 
-def write_deploy_files(site_dir: Path, site_url: str) -> None:
-    """Write ``_headers``, the nginx snippet and ``robots.txt`` into the built site."""
+def write_deploy_files(
+    site_dir: Path, site_url: str, language_prefixes: Sequence[str] = ("",)
+) -> None:
+    """Write ``_headers``, the nginx snippet and ``robots.txt`` into the built site, once every
+    language is in it (the policy hashes every page's inline scripts)."""
     headers = security_headers(inline_script_hashes(site_dir))
     long_cached = fingerprinted_assets(site_dir)
     _write_if_changed(site_dir / HEADERS_FILE, render_headers_file(headers, long_cached))
     _write_if_changed(
         site_dir / NGINX_SNIPPET, render_nginx_snippet(headers, long_cached, site_path(site_url))
     )
-    _write_if_changed(site_dir / "robots.txt", render_robots(site_url))
+    _write_if_changed(site_dir / "robots.txt", render_robots(site_url, language_prefixes))
 
 
 # ------------------------------------------------- the address the site is built for

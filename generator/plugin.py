@@ -37,10 +37,13 @@ from generator.booklet import (
 )
 from generator.data_files import DataFiles, load_data_files
 from generator.deploy import example_address_problem, write_deploy_files
+from generator.editions import build_language, language_data, language_settings
 from generator.errors import SiteError, SiteErrors, display_path
 from generator.follow_on_errors import fold_follow_on_errors
 from generator.front_matter import find_placeholders, normalise_text, parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
+from generator.interface_strings import InterfaceStrings, load_interface_strings
+from generator.languages import Language, declared_languages, page_href, pages_of
 from generator.links import link_error, page_not_in_nav
 from generator.page_rendering import (
     make_page_environment,
@@ -50,12 +53,13 @@ from generator.page_rendering import (
     tel_href,
 )
 from generator.review_status import review_release_problems
-from generator.site_config import PLUGIN_DEFAULTS, load_site_config
+from generator.site_config import PLUGIN_DEFAULTS, PLUGIN_NAME, load_site_config
 from generator.symlinks import links_leading_outside
 from generator.table_labels import label_table_cells
 from generator.task_lists import name_task_list_boxes
 from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
+from generator.translation_status import translation_problems
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
@@ -113,6 +117,7 @@ class PageRecord:
     title: str
     meta: dict[str, Any]
     html: str = ""
+    language: str = "en"
 
 
 @dataclass
@@ -146,6 +151,21 @@ class BuildState:
     page_html: dict[str, str] = field(default_factory=dict)
     # Pages in navigation order (src_uri -> URL and title), for the booklet.
     nav_pages: list[tuple[str, str, str]] = field(default_factory=list)
+    # The language this build writes, every language of the site (the default first), and the
+    # pages each one has, for hreflang links and the language switcher.
+    language: Language = field(default_factory=lambda: Language("en", "English", True))
+    languages: list[Language] = field(default_factory=list)
+    pages_by_language: dict[str, set[str]] = field(default_factory=dict)
+    strings: InterfaceStrings | None = None
+    # The site's address at its root (site_url without this language's prefix).
+    root_url: str = ""
+    # The other languages' builds, started by the default one (see generator.editions).
+    editions: list[BuildState] = field(default_factory=list)
+    default_docs_dir: Path | None = None
+    site_config: Any = None
+
+    def every_edition(self) -> list[BuildState]:
+        return [self, *self.editions]
 
 
 class _LinkWarningFilter(logging.Filter):
@@ -233,8 +253,25 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if outside:
             raise PluginError(SiteErrors(outside).format())
 
+        languages = declared_languages(site_config.extra, _site_language(config))
+        language = next((x for x in languages if x.code == _site_language(config)), languages[0])
+        default_docs_dir = (
+            project_root / site_config.loaded.data.get("docs_dir", "docs")
+        ).resolve()
         data_dir = Path(config.docs_dir) / self.config.data_dir
-        data, errors = load_data_files(data_dir, project_root)
+        if language.default:
+            data, errors = load_data_files(data_dir, project_root)
+        else:
+            data, errors = language_data(
+                default_docs_dir / self.config.data_dir, data_dir, project_root
+            )
+        strings, string_errors = load_interface_strings(
+            templates_dir or project_root / "templates",
+            language.code,
+            languages[0].code,
+            project_root,
+        )
+        errors.extend(string_errors)
         environment = make_page_environment(templates_dir, project_root / PAGE_CACHE_DIR)
         self.template_cache.use_folder(project_root / THEME_CACHE_DIR)
         extra = dict(config.extra)
@@ -257,6 +294,16 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             else abbreviation_definitions(data.values.get("glossary")),
             errors=list(errors),
         )
+        self.state.language = language
+        self.state.languages = languages
+        self.state.strings = strings
+        self.state.default_docs_dir = default_docs_dir
+        self.state.site_config = site_config
+        self.state.root_url = _root_url(site["url"], language)
+        self.state.pages_by_language = {
+            other.code: pages_of(default_docs_dir, other, languages, self.config.data_dir)
+            for other in languages
+        }
         example = example_address_problem(
             site["url"],
             display_path(config_file, project_root),
@@ -264,7 +311,6 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         )
         if example is not None:
             self.state.release_problems.append(example)
-        del site_config  # validated; MkDocs' own config object carries the values from here on
         self.state.link_filter = _LinkWarningFilter(Path(config.docs_dir), project_root)
         _PAGES_LOGGER.addFilter(self.state.link_filter)
         return config
@@ -294,8 +340,14 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             return None
         # Data files feed pages at build time; publishing them would only add weight.
         data_prefix = self.config.data_dir.rstrip("/") + "/"
+        # The other languages' folders are built by their own builds (generator.editions).
+        others = tuple(
+            other.prefix
+            for other in self.state.languages
+            if self.state.language.default and not other.default
+        )
         for file in list(files):
-            if file.src_uri.startswith(data_prefix):
+            if file.src_uri.startswith(data_prefix) or (others and file.src_uri.startswith(others)):
                 files.remove(file)
         if self.state.link_filter is not None:
             self.state.link_filter.files = files
@@ -335,6 +387,17 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             state.release_problems.extend(
                 review_release_problems(front_matter.meta, text, shown, datetime.date.today())
             )
+            if not state.language.default and state.default_docs_dir is not None:
+                errors, problems = translation_problems(
+                    front_matter.meta,
+                    text,
+                    shown,
+                    state.default_docs_dir / page.file.src_uri,
+                    state.project_root,
+                    state.language.name,
+                )
+                state.errors.extend(errors)
+                state.release_problems.extend(problems)
         return text
 
     def on_page_markdown(
@@ -373,6 +436,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 title=page.title or "",
                 meta=dict(page.meta),
                 html=html,
+                language=self.state.language.code,
             )
         )
         self.state.page_html[page.file.src_uri] = page_html
@@ -391,6 +455,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state.errors or self._link_errors():
             raise PluginError(SiteErrors(self._errors_to_show()).format())
         env.globals["data"] = self.state.data.values
+        env.globals["strings"] = self.state.strings
+        env.globals["page_languages"] = self._page_languages
         env.filters["tel"] = tel_href
         # "How this tool decides" is built from the self-assessment's rules, never a copy of them.
         env.filters["answer_effects"] = answer_effects
@@ -424,13 +490,68 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self._booklet_wanted():
             self._write_booklet(config)
         _rewrite_sitemap_gzip(Path(config.site_dir))
-        write_deploy_files(Path(config.site_dir), config.site_url or "")
         self._remove_link_filter()
+        if self.state.language.default:
+            self._build_other_languages(config)
+            write_deploy_files(
+                Path(config.site_dir),
+                config.site_url or "",
+                [lang.prefix for lang in self.state.languages],
+            )
         # Every page was compiled or loaded by now: entries this build did not use are stale.
         cache = self.state.environment.bytecode_cache
         if isinstance(cache, PageCodeCache):
             cache.prune()
         self.template_cache.prune()
+
+    def _build_other_languages(self, config: MkDocsConfig) -> None:
+        """Each other language is a MkDocs build of its own, into its folder of this site."""
+        assert self.state is not None
+        for language in self.state.languages[1:]:
+            settings = language_settings(
+                self.state.site_config,
+                language,
+                self.state.default_docs_dir,
+                Path(config.site_dir),
+                config.site_url or "",
+                self.state.pages_by_language[language.code],
+            )
+            if settings.errors:
+                raise PluginError(SiteErrors(settings.errors).format())
+            edition = build_language(
+                config.config_file_path,
+                settings.overrides,
+                "serve" if self.previewing else "build",
+                bool(config.strict),
+            )
+            plugin = edition.plugins.get(PLUGIN_NAME, None)
+            if plugin is not None and plugin.state is not None:
+                self.state.editions.append(plugin.state)
+
+    def _page_languages(self, page: Page | None) -> list[dict[str, Any]]:
+        """Each language of the site, for this page: its address (relative, for links that
+        work under any sub-path, and absolute, for hreflang) and whether the page exists in it.
+        A page missing in a language links to that language's home page instead."""
+        assert self.state is not None
+        if page is None or page.file is None:
+            return []
+        here = page_href(self.state.language, page.url)
+        result = []
+        for language in self.state.languages:
+            exists = page.file.src_uri in self.state.pages_by_language.get(language.code, set())
+            target = page_href(language, page.url if exists else "")
+            result.append(
+                {
+                    "code": language.code,
+                    "name": language.name,
+                    "current": language.code == self.state.language.code,
+                    "default": language.default,
+                    "exists": exists,
+                    "href": get_relative_url(target or ".", here or "."),
+                    "url": self.state.root_url + target if self.state.root_url else "",
+                }
+            )
+        return result
 
     def _write_booklet(self, config: MkDocsConfig) -> None:
         """Render the booklet once for this language, then put its facts into every page."""
@@ -450,6 +571,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 site_name=config.site_name,
                 extra=self.state.extra,
                 language=language,
+                strings=self.state.strings,
             )
             booklet = render_booklet_pdf(booklet_html, site_dir)
         except (BookletError, jinja2.TemplateError) as error:
@@ -504,6 +626,13 @@ def _poll_faster(server: Any) -> None:
     for watcher in [observer, *getattr(observer, "emitters", ())]:
         if watcher is not None and hasattr(watcher, "_timeout"):
             watcher._timeout = SERVE_POLL_SECONDS
+
+
+def _root_url(site_url: str, language: Language) -> str:
+    """The site's root address, from a language build's site_url (which ends in its prefix)."""
+    if site_url and language.prefix and site_url.endswith(language.prefix):
+        return site_url[: -len(language.prefix)]
+    return site_url
 
 
 def _custom_dir(config: MkDocsConfig) -> Path | None:

@@ -132,6 +132,46 @@ CRISIS = Field(
     },
 )
 
+
+def _language_code(value: str) -> tuple[str, str] | None:
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value):
+        return (f"'{value}' is not a language code", "use a code such as en, es or pt-BR")
+    return None
+
+
+LANGUAGE = Field(
+    dict,
+    doc="one language of the site",
+    keys={
+        "code": Field(str, check=_language_code, doc="the language's code", example="es"),
+        "name": Field(str, doc="its name, in itself, for the language switcher", example="Español"),
+        "site_name": Field(str, required=False, doc="the site's title in this language"),
+        "site_description": Field(str, required=False, doc="the site's description"),
+        "copyright": Field(str, required=False, doc="the footer's notice"),
+        "min_reading_ease": Field(
+            (int, float),
+            required=False,
+            doc="Fernández-Huerta score below which `iop-guide check` warns (Spanish)",
+            example="70",
+        ),
+        "nav_titles": Field(
+            dict,
+            required=False,
+            keys={},
+            open=True,
+            doc="each navigation title of the default language, translated",
+            example='{"Home": "Inicio"}',
+        ),
+        "words": Field(
+            dict,
+            required=False,
+            keys={},
+            open=True,
+            doc="the words of `extra` (names, hours, office hours...) in this language",
+        ),
+    },
+)
+
 _PRIVACY = (
     "remove it: this site must send nothing about its readers to anyone "
     "(no analytics, cookies or outside services)"
@@ -145,6 +185,12 @@ EXTRA = Field(
         "program": PROGRAM,
         "crisis": CRISIS,
         "generator": Field(bool, required=False, doc="show 'Made with Material for MkDocs'"),
+        "default_language": Field(
+            str, required=False, doc="the language served at the site's root", example="en"
+        ),
+        "languages": Field(
+            list, required=False, items=LANGUAGE, doc="the languages the site is built in"
+        ),
         "short_title": Field(
             str,
             required=False,
@@ -295,6 +341,10 @@ def load_site_config(config_path: str | Path) -> SiteConfig:
             ]
         )
     errors = validate(loaded, SITE_CONFIG) + _plugin_entry_errors(loaded)
+    if not errors:
+        from generator.languages import language_errors
+
+        errors = language_errors(loaded)
     if errors:
         raise SiteErrors(errors)
     return SiteConfig(loaded=loaded, folder=config_path.resolve().parent)

@@ -41,3 +41,75 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def translation_problems(
+    meta: dict,
+    text: str,
+    shown: str,
+    english_path: Path,
+    project_root: Path,
+    language_name: str,
+) -> tuple[list, list]:
+    """Errors (the page cannot say what it translates) and release problems (it lags behind its
+    English page, or no qualified medical translator has checked it) of one translated page."""
+    from generator.errors import SiteError, display_path
+    from generator.front_matter import _FRONT_MATTER_RE
+
+    english_shown = display_path(english_path, project_root)
+    front_matter_end = _FRONT_MATTER_RE.match(text)
+    last_line = text[: front_matter_end.end()].count("\n") if front_matter_end else 1
+    if not english_path.is_file():
+        return [
+            SiteError(
+                shown,
+                f"there is no English page {english_shown} for this page to translate",
+                "give the page the file name of the English page it translates, or remove it",
+                line=1,
+            )
+        ], []
+    current = source_hash(english_path.read_text(encoding="utf-8-sig"))
+    status = meta.get("translation")
+    if status is None:
+        return [
+            SiteError(
+                shown,
+                f"the page does not say which version of {english_shown} it translates",
+                f"add to its front matter: `translation: {{source_hash: {current}, translated: "
+                "YYYY-MM-DD}` (the hash of the English page as it is now)",
+                line=last_line,
+                key="translation",
+            )
+        ], []
+    problems = []
+    if status.get("source_hash") != current:
+        problems.append(
+            SiteError(
+                shown,
+                f"{english_shown} has changed since this page was translated "
+                f"(hash {status.get('source_hash')}, now {current})",
+                f"bring the {language_name} text up to date with the English page, then set "
+                f"translation.source_hash to {current}",
+                line=_line_of(text, "source_hash:"),
+                key="translation.source_hash",
+            )
+        )
+    if "translation_review" not in meta:
+        problems.append(
+            SiteError(
+                shown,
+                "no qualified medical translator has checked this page",
+                'once one has, add `translation_review: {by: "Name, credentials", date: '
+                "YYYY-MM-DD}` to its front matter",
+                line=last_line,
+                key="translation_review",
+            )
+        )
+    return [], problems
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
