@@ -42,7 +42,7 @@ from generator.errors import SiteError, SiteErrors, display_path
 from generator.follow_on_errors import fold_follow_on_errors
 from generator.front_matter import find_placeholders, normalise_text, parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
-from generator.interface_strings import InterfaceStrings, load_interface_strings
+from generator.interface_strings import STRINGS_FOLDER, InterfaceStrings, load_interface_strings
 from generator.languages import Language, declared_languages, page_href, pages_of
 from generator.links import link_error, page_not_in_nav
 from generator.page_rendering import (
@@ -363,6 +363,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             if self.state.language.default and not other.default
         )
         for file in list(files):
+            # Interface strings are read by the build, never published.
+            if file.src_uri.startswith(STRINGS_FOLDER + "/") and not file.is_documentation_page():
+                files.remove(file)
+                continue
             if file.src_uri.startswith(data_prefix) or (others and file.src_uri.startswith(others)):
                 files.remove(file)
         if self.state.link_filter is not None:
