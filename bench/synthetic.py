@@ -289,7 +289,7 @@ def make_synthetic_project(folder: Path, pages: int) -> Path:
     (content / "data").mkdir()
     shutil.copytree(REPO / "templates", folder / "templates")
 
-    config = (REPO / "site-config.yml").read_text(encoding="utf-8")
+    config = one_language_config((REPO / "site-config.yml").read_text(encoding="utf-8"))
     head, _, rest = config.partition("\nnav:\n")
     _, _, tail = rest.partition("\nextra:\n")
     nav = yaml.safe_dump({"nav": _nav(pages)}, sort_keys=False, allow_unicode=True)
@@ -329,12 +329,21 @@ def _nav_pages(nav: Any) -> list[tuple[str, str]]:
     return found
 
 
+LANGUAGES_BLOCK = "\n  # The languages the site is built in."
+
+
+def one_language_config(text: str) -> str:
+    """site-config.yml text without its languages block (the last part of `extra`): a site in
+    its default language only."""
+    return text.partition(LANGUAGES_BLOCK)[0] + "\n"
+
+
 def make_standin_project(folder: Path) -> Path:
     """The real site-config.yml and templates with a synthetic page for every page in its nav:
     a stand-in for the real site while its content is being written."""
     if folder.exists():
         shutil.rmtree(folder)
-    config_text = (REPO / "site-config.yml").read_text(encoding="utf-8")
+    config_text = one_language_config((REPO / "site-config.yml").read_text(encoding="utf-8"))
     config = yaml.safe_load(config_text)
     content = folder / config.get("docs_dir", "docs")
     (content / "data").mkdir(parents=True)
