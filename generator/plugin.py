@@ -276,6 +276,11 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             project_root,
         )
         errors.extend(string_errors)
+        # The contents column's heading and the heading links' title, in the page's language.
+        toc = config.mdx_configs.setdefault("toc", {})
+        for option, key in (("title", "toc_title"), ("permalink_title", "toc_permalink_title")):
+            if key in strings:
+                toc[option] = strings[key]
         # What each language's switcher link says on a page that language does not have yet.
         not_translated = {
             other.code: (
