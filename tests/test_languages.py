@@ -367,6 +367,7 @@ def test_bad_language_input_fails_naming_the_place_and_keeps_the_old_site(
     for part in expected:
         assert part in message, f"{part!r} missing from:\n{message}"
     assert "Traceback" not in message
+    assert "Aborted with" not in message, "MkDocs' summary is noise after our own"
     assert _tree_digest(project / "site") == before, "a failed run changed the site folder"
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site.")]
     assert leftovers == [], "a failed build left its temporary folder behind"
@@ -601,6 +602,31 @@ def test_the_switcher_leads_to_the_same_page_in_the_other_language_and_back(
         back = _switcher_links(_html(_file_of(built_site, target)))
         assert _resolve(target, back[0].get("href")) == path, f"no way back from {target}"
         assert _html(file).xpath(NOTES) == [], path
+
+
+def _words_of(document) -> str:
+    """A page's visible text and attribute values (labels), whitespace made plain."""
+    values = [document.text_content()]
+    for element in document.iter():
+        if isinstance(element.tag, str):
+            values.extend(element.attrib.values())
+    return " ".join(" ".join(values).split())
+
+
+def test_each_language_shows_its_own_interface_strings(real_pages) -> None:
+    english = yaml.safe_load(STRINGS_EN)
+    spanish = yaml.safe_load(STRINGS_ES)
+    assert set(english) == set(spanish)
+    differing = [key for key in english if english[key] != spanish[key]]
+    assert "language_switcher_label" in differing
+    for path, file in real_pages.items():
+        document = _html(file)
+        own, other = (spanish, english) if path.startswith("es/") else (english, spanish)
+        words = _words_of(document)
+        for key in differing:
+            assert " ".join(other[key].split()) not in words, f"{path} shows {key} of the other"
+        groups = document.xpath(f"//*[{_class('iop-languages')}]")
+        assert [group.get("aria-label") for group in groups] == [own["language_switcher_label"]]
 
 
 def test_both_sitemaps_list_alternates_and_robots_lists_both(built_site: Path, real_pages) -> None:
