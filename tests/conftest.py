@@ -292,3 +292,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/ from the current output (review the diff before committing)",
     )
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with the first ``old`` replaced; fails loudly when a fixture's text moved."""
+    assert old in text, f"fixture text not found: {old!r}"
+    return text.replace(old, new, 1)
+
+
+def line_of(text: str, needle: str) -> int:
+    """The number of the first line of ``text`` that contains ``needle``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in fixture")
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash of every path and file under ``folder``: equal only if nothing changed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -3,31 +3,25 @@ fix, from both `build` and `check`, and the previously built site left exactly a
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import _minimal_config, build, page, run_cli, write_files
+from tests.conftest import (
+    _minimal_config,
+    build,
+    line_of,
+    page,
+    replace_once,
+    run_cli,
+    tree_digest,
+    write_files,
+)
 
 CONFIG = _minimal_config()
 
 
-def _replace(text: str, old: str, new: str) -> str:
-    assert old in text, f"fixture text not found: {old!r}"
-    return text.replace(old, new, 1)
-
-
-def _line_of(text: str, needle: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in fixture")
-
-
 def _config_case(old: str, new: str, needle: str, *expected: str):
-    text = _replace(CONFIG, old, new)
-    line = _line_of(text, needle)
+    text = replace_once(CONFIG, old, new)
+    line = line_of(text, needle)
     expected = tuple(part.format(line=line, above=line - 1) for part in expected)
     return {"site-config.yml": text}, (f"site-config.yml:{line}", *expected)
 
@@ -184,7 +178,7 @@ GLOSSARY_PAGE = page(
 EDITOR_CASES = {
     "a number with a letter in a data file": (
         {
-            "content/data/levels.yml": _replace(LEVELS, "hours_min: 9", "hours_min: 9O"),
+            "content/data/levels.yml": replace_once(LEVELS, "hours_min: 9", "hours_min: 9O"),
             "content/index.md": LEVELS_PAGE,
         },
         (
@@ -195,7 +189,7 @@ EDITOR_CASES = {
     ),
     "a misspelt key in a data file": (
         {
-            "content/data/levels.yml": _replace(LEVELS, "hours_min_teens:", "hours_min_teen:"),
+            "content/data/levels.yml": replace_once(LEVELS, "hours_min_teens:", "hours_min_teen:"),
             "content/index.md": LEVELS_PAGE,
         },
         (
@@ -208,7 +202,7 @@ EDITOR_CASES = {
     ),
     "a misspelt definition in the glossary": (
         {
-            "content/data/glossary.yml": _replace(GLOSSARY, "definition:", "definiton:"),
+            "content/data/glossary.yml": replace_once(GLOSSARY, "definition:", "definiton:"),
             "content/glossary.md": GLOSSARY_PAGE,
         },
         (
@@ -227,7 +221,7 @@ EDITOR_CASES = {
     ),
     "a level without a column's key": (
         {
-            "content/data/levels.yml": _replace(
+            "content/data/levels.yml": replace_once(
                 LEVELS, "  - {key: hours,", "  - {key: cost, heading: Cost}\n  - {key: hours,"
             ),
         },
@@ -240,7 +234,7 @@ EDITOR_CASES = {
     "a sample week with fewer hours than the IOP minimum": (
         {
             "content/data/levels.yml": LEVELS,
-            "content/data/week.yml": _replace(
+            "content/data/week.yml": replace_once(
                 WEEK, "day: Friday, kind: group, hours: 3", "day: Friday, kind: group, hours: 2"
             ),
         },
@@ -253,7 +247,7 @@ EDITOR_CASES = {
     ),
     "a week day of an unknown kind": (
         {
-            "content/data/week.yml": _replace(
+            "content/data/week.yml": replace_once(
                 WEEK, "day: Monday, kind: group", "day: Monday, kind: gruop"
             )
         },
@@ -353,15 +347,6 @@ ABSENT = {
 CASES.update(EDITOR_CASES)
 
 
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @pytest.mark.parametrize("command", ["build", "check"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_fails_with_file_line_and_fix_and_keeps_the_old_site(
@@ -370,7 +355,7 @@ def test_bad_input_fails_with_file_line_and_fix_and_keeps_the_old_site(
     files, expected = CASES[case]
     project = make_project()
     assert build(project) == 0
-    before = _tree_digest(project / "site")
+    before = tree_digest(project / "site")
     capsys.readouterr()
 
     write_files(project, files)
@@ -384,15 +369,15 @@ def test_bad_input_fails_with_file_line_and_fix_and_keeps_the_old_site(
         assert part not in message, f"{part!r} should have been folded:\n{message}"
     assert "Traceback" not in message
     assert "Aborted with" not in message, "MkDocs' summary is noise after our own"
-    assert _tree_digest(project / "site") == before
+    assert tree_digest(project / "site") == before
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site.")]
     assert leftovers == [], "a failed build left its temporary folder behind"
 
 
 def test_errors_are_all_reported_in_one_run(make_project, capsys) -> None:
     """An editor fixes every typo in one go, not one per build."""
-    config = _replace(CONFIG, "    phone: (555) 010-0123", "    phnoe: (555) 010-0123")
-    config = _replace(config, "    days_per_week: 3", "    days_per_week: three")
+    config = replace_once(CONFIG, "    phone: (555) 010-0123", "    phnoe: (555) 010-0123")
+    config = replace_once(config, "    days_per_week: 3", "    days_per_week: three")
     project = make_project()
     write_files(project, {"site-config.yml": config})
     assert build(project) == 1

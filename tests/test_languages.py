@@ -8,7 +8,6 @@ per session by ``built_site``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import re
@@ -26,7 +25,17 @@ from bench.synthetic import LANGUAGES_BLOCK
 from generator.assessment import RuleEngine, question_options
 from generator.editions import language_data
 from generator.translation_status import source_hash
-from tests.conftest import REPO, _minimal_config, clinically_reviewed, page, run_cli, write_files
+from tests.conftest import (
+    REPO,
+    _minimal_config,
+    clinically_reviewed,
+    line_of,
+    page,
+    replace_once,
+    run_cli,
+    tree_digest,
+    write_files,
+)
 
 REAL_CONFIG = (REPO / "site-config.yml").read_text(encoding="utf-8")
 SITE_URL = "https://iop.riverside-recovery.org/"
@@ -36,23 +45,11 @@ REAL_SITE_URL = yaml.safe_load(REAL_CONFIG)["site_url"]
 # ------------------------------------------------------------------ a small bilingual project
 
 
-def _replace(text: str, old: str, new: str) -> str:
-    assert old in text, f"fixture text not found: {old!r}"
-    return text.replace(old, new, 1)
-
-
-def _line_of(text: str, needle: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in fixture")
-
-
 def _bilingual_config() -> str:
     """The fixture configuration (one language, own address) with the real languages block, and
     a third page in the navigation that exists only in English."""
     config = _minimal_config().replace("https://iop-guide.example.org/", SITE_URL)
-    config = _replace(
+    config = replace_once(
         config,
         "  - Get help now: get-help-now.md\n",
         "  - Get help now: get-help-now.md\n  - Only in English: only-english.md\n",
@@ -72,7 +69,7 @@ EN_ONLY = page("Only in English", "This page has no Spanish version yet.")
 def translated(text: str, english: str, date: str = "2026-01-12") -> str:
     """A Spanish page's text with the translation status of ``english`` as it is now."""
     status = f"translation:\n  source_hash: {source_hash(english)}\n  translated: {date}\n"
-    return _replace(text, "---\n# ", status + "---\n# ")
+    return replace_once(text, "---\n# ", status + "---\n# ")
 
 
 ES_INDEX = translated(
@@ -139,15 +136,6 @@ def _check(project: Path, *extra: str) -> int:
     return run_cli("check", "--config", str(project / "site-config.yml"), *extra)
 
 
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 # ------------------------------------------------------------------------------ bad input
 
 STRINGS_EN = (REPO / "templates/strings/en.yml").read_text(encoding="utf-8")
@@ -163,14 +151,14 @@ def _strings_case_missing_key():
         "[header_get_help]",
         "the string 'header_get_help' is missing",
         "add `header_get_help: ...`",
-        f"templates/strings/en.yml, line {_line_of(STRINGS_EN, 'header_get_help:')}",
+        f"templates/strings/en.yml, line {line_of(STRINGS_EN, 'header_get_help:')}",
     )
 
 
 def _strings_case_extra_key():
     text = STRINGS_ES + "header_get_hlep: Ayuda\n"
     return {"templates/strings/es.yml": text}, (
-        f"templates/strings/es.yml:{_line_of(text, 'header_get_hlep')}",
+        f"templates/strings/es.yml:{line_of(text, 'header_get_hlep')}",
         "'header_get_hlep' is not a string of templates/strings/en.yml",
         "fix: did you mean 'header_get_help'?",
     )
@@ -180,7 +168,7 @@ def _es_page_case(name: str, text: str, *expected: str):
     """A Spanish page's front matter changed; {line:NEEDLE} in ``expected`` is that line."""
 
     def fill(part: str) -> str:
-        return re.sub(r"\{line:([^}]+)\}", lambda m: str(_line_of(text, m.group(1))), part)
+        return re.sub(r"\{line:([^}]+)\}", lambda m: str(line_of(text, m.group(1))), part)
 
     return {f"content/es/{name}": text}, tuple(fill(part) for part in expected)
 
@@ -190,14 +178,14 @@ GOOD_HASH = source_hash(EN_HELP)
 
 def _overlay_case(name: str, old: str, new: str, needle: str, *expected: str):
     relative = f"content/es/data/{name}"
-    text = _replace(DATA[relative], old, new)
-    line = _line_of(text, needle)
+    text = replace_once(DATA[relative], old, new)
+    line = line_of(text, needle)
     return {relative: text}, (f"{relative}:{line}", *expected)
 
 
 def _config_case(old: str, new: str, needle: str, *expected: str):
-    text = _replace(CONFIG, old, new)
-    return {"site-config.yml": text}, (f"site-config.yml:{_line_of(text, needle)}", *expected)
+    text = replace_once(CONFIG, old, new)
+    return {"site-config.yml": text}, (f"site-config.yml:{line_of(text, needle)}", *expected)
 
 
 def _french_case():
@@ -206,7 +194,7 @@ def _french_case():
     french = "    - code: fr\n      name: Français\n" + block.partition("\n")[2]
     text = CONFIG.rstrip("\n") + "\n" + french
     return {"site-config.yml": text, "templates/strings/fr.yml": STRINGS_ES}, (
-        f"site-config.yml:{_line_of(text, '- code: fr')}",
+        f"site-config.yml:{line_of(text, '- code: fr')}",
         "the Français pages' folder content/fr does not exist",
         "fix: create it and translate pages into it",
     )
@@ -238,33 +226,35 @@ CASES = {
     ),
     "a source_hash that is not 12 hex digits": _es_page_case(
         "get-help-now.md",
-        _replace(ES_HELP, GOOD_HASH, GOOD_HASH[:-1] + "g"),
+        replace_once(ES_HELP, GOOD_HASH, GOOD_HASH[:-1] + "g"),
         "content/es/get-help-now.md:{line:source_hash}",
         f"'{GOOD_HASH[:-1]}g' is not a page hash",
         "python -m generator.translation_status",
     ),
     "a source_hash too short": _es_page_case(
         "get-help-now.md",
-        _replace(ES_HELP, GOOD_HASH, GOOD_HASH[:10]),
+        replace_once(ES_HELP, GOOD_HASH, GOOD_HASH[:10]),
         "content/es/get-help-now.md:{line:source_hash}",
         f"'{GOOD_HASH[:10]}' is not a page hash",
         "give the 12 letters and digits",
     ),
     "a translated date that is not a date": _es_page_case(
         "get-help-now.md",
-        _replace(ES_HELP, "translated: 2026-01-12", "translated: last week"),
+        replace_once(ES_HELP, "translated: 2026-01-12", "translated: last week"),
         "content/es/get-help-now.md:{line:translated:}",
         "translation.translated",
     ),
     "an unknown key inside translation": _es_page_case(
         "get-help-now.md",
-        _replace(ES_HELP, "  translated: 2026-01-12\n", "  translated: 2026-01-12\n  by: Ana\n"),
+        replace_once(
+            ES_HELP, "  translated: 2026-01-12\n", "  translated: 2026-01-12\n  by: Ana\n"
+        ),
         "content/es/get-help-now.md:{line:  by: Ana}",
         "unknown key 'by'",
     ),
     "translation_review.by left as the placeholder": _es_page_case(
         "get-help-now.md",
-        _replace(
+        replace_once(
             ES_HELP,
             "translation:\n",
             'translation_review: {by: "Name, credentials", date: 2026-01-20}\ntranslation:\n',
@@ -288,7 +278,7 @@ CASES = {
         "- day: Sábado y domingo",
         "[days[5].when] no translation of 'days[5].when'",
         'the words of "Your own time" (content/data/week.yml, line '
-        f"{_line_of(DATA['content/data/week.yml'], 'when: Your own time')})",
+        f"{line_of(DATA['content/data/week.yml'], 'when: Your own time')})",
     ),
     "a number in a data overlay": _overlay_case(
         "levels.yml",
@@ -355,7 +345,7 @@ def test_bad_language_input_fails_naming_the_place_and_keeps_the_old_site(
 ) -> None:
     files, expected = CASES[case]
     project = copy_project()
-    before = _tree_digest(project / "site")
+    before = tree_digest(project / "site")
     assert (project / "site/es/index.html").is_file()
     write_files(project, files)
     capsys.readouterr()
@@ -368,7 +358,7 @@ def test_bad_language_input_fails_naming_the_place_and_keeps_the_old_site(
         assert part in message, f"{part!r} missing from:\n{message}"
     assert "Traceback" not in message
     assert "Aborted with" not in message, "MkDocs' summary is noise after our own"
-    assert _tree_digest(project / "site") == before, "a failed run changed the site folder"
+    assert tree_digest(project / "site") == before, "a failed run changed the site folder"
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site.")]
     assert leftovers == [], "a failed build left its temporary folder behind"
 
@@ -401,7 +391,7 @@ def _releasable(project_files: dict[str, str | None]) -> dict[str, str | None]:
         files[f"content/{name}"] = clinically_reviewed(files[f"content/{name}"])
     for name in ("index.md", "get-help-now.md"):
         es = clinically_reviewed(files[f"content/es/{name}"])
-        files[f"content/es/{name}"] = _replace(
+        files[f"content/es/{name}"] = replace_once(
             es, "translation:\n", TRANSLATION_REVIEW + "translation:\n"
         )
     return files
@@ -414,21 +404,23 @@ def test_a_changed_english_page_is_reported_and_refused_for_release(copy_project
     out = capsys.readouterr().out
     assert _table_row(out, "content/es/get-help-now.md").endswith("up to date, checked")
     assert _build(project, "--release") == 0, capsys.readouterr().err
-    before = _tree_digest(project / "site")
+    before = tree_digest(project / "site")
 
     # A change to the front matter only (a new review date) is not a change of the page.
     help_page = project / "content/get-help-now.md"
     text = help_page.read_text(encoding="utf-8")
-    help_page.write_text(_replace(text, "reviewed: 2026-01-10", "reviewed: 2026-01-11"), "utf-8")
+    help_page.write_text(
+        replace_once(text, "reviewed: 2026-01-10", "reviewed: 2026-01-11"), "utf-8"
+    )
     capsys.readouterr()
     assert _check(project, "--release") == 0, capsys.readouterr().err
 
-    changed = _replace(help_page.read_text(encoding="utf-8"), "Call", "Please call")
+    changed = replace_once(help_page.read_text(encoding="utf-8"), "Call", "Please call")
     help_page.write_text(changed, encoding="utf-8")
     new_hash = source_hash(changed)
     assert new_hash != GOOD_HASH
     es_text = (project / "content/es/get-help-now.md").read_text(encoding="utf-8")
-    where = f"content/es/get-help-now.md:{_line_of(es_text, 'source_hash')}"
+    where = f"content/es/get-help-now.md:{line_of(es_text, 'source_hash')}"
     warning = (
         f"{where}: [translation.source_hash] content/get-help-now.md has changed since this page "
         f"was translated (hash {GOOD_HASH}, now {new_hash})"
@@ -451,7 +443,7 @@ def test_a_changed_english_page_is_reported_and_refused_for_release(copy_project
     err = capsys.readouterr().err
     assert warning in err, err
     assert "The previous site folder was left exactly as it was." in err
-    assert _tree_digest(project / "site") == before
+    assert tree_digest(project / "site") == before
 
     # Brought up to date: releasable again.
     write_files(project, {"content/es/get-help-now.md": es_text.replace(GOOD_HASH, new_hash)})
@@ -473,7 +465,7 @@ def test_the_untranslated_notice_shows_until_a_translator_has_checked_the_page(
 
     # The release check names the translator's review as the only problem left ...
     files = _releasable(bilingual_files())
-    files["content/es/get-help-now.md"] = _replace(
+    files["content/es/get-help-now.md"] = replace_once(
         files["content/es/get-help-now.md"], TRANSLATION_REVIEW, ""
     )
     project = copy_project(files)

@@ -9,7 +9,6 @@ sandbox ran it (and published the output).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -17,18 +16,9 @@ from pathlib import Path
 import pytest
 
 from generator.yaml_loader import MAX_ALIAS_ENTRIES, MAX_FILE_BYTES
-from tests.conftest import build, page, run_cli, write_files
+from tests.conftest import build, page, run_cli, tree_digest, write_files
 
 COMMANDS = ["build", "check"]
-
-
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _fails_located(
@@ -42,7 +32,7 @@ def _fails_located(
     """Build once, break the project (write ``files``, or call ``change``), run ``command``: it
     fails, names the place, and the site built before is untouched. Returns the error output."""
     assert build(project) == 0
-    before = _tree_digest(project / "site")
+    before = tree_digest(project / "site")
     capsys.readouterr()
     if files:
         write_files(project, files)
@@ -54,7 +44,7 @@ def _fails_located(
     for part in expected:
         assert part in message, f"{part!r} missing from:\n{message}"
     assert "Traceback" not in message
-    assert _tree_digest(project / "site") == before
+    assert tree_digest(project / "site") == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site.")] == []
     return message
 
