@@ -42,7 +42,7 @@ from generator.errors import SiteError, SiteErrors, display_path
 from generator.follow_on_errors import fold_follow_on_errors
 from generator.front_matter import find_placeholders, normalise_text, parse_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
-from generator.interface_strings import InterfaceStrings, load_interface_strings
+from generator.interface_strings import STRINGS_FOLDER, InterfaceStrings, load_interface_strings
 from generator.languages import Language, declared_languages, page_href, pages_of
 from generator.links import link_error, page_not_in_nav
 from generator.page_rendering import (
@@ -157,6 +157,7 @@ class BuildState:
     languages: list[Language] = field(default_factory=list)
     pages_by_language: dict[str, set[str]] = field(default_factory=dict)
     strings: InterfaceStrings | None = None
+    not_translated: dict[str, str] = field(default_factory=dict)
     # The site's address at its root (site_url without this language's prefix).
     root_url: str = ""
     # The other languages' builds, started by the default one (see generator.editions).
@@ -272,6 +273,20 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             project_root,
         )
         errors.extend(string_errors)
+        # What each language's switcher link says on a page that language does not have yet.
+        not_translated = {
+            other.code: (
+                strings
+                if other.code == language.code
+                else load_interface_strings(
+                    templates_dir or project_root / "templates",
+                    other.code,
+                    languages[0].code,
+                    project_root,
+                )[0]
+            ).get("language_not_translated", "")
+            for other in languages
+        }
         environment = make_page_environment(templates_dir, project_root / PAGE_CACHE_DIR)
         self.template_cache.use_folder(project_root / THEME_CACHE_DIR)
         extra = dict(config.extra)
@@ -297,6 +312,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         self.state.language = language
         self.state.languages = languages
         self.state.strings = strings
+        self.state.not_translated = not_translated
         self.state.default_docs_dir = default_docs_dir
         self.state.site_config = site_config
         self.state.root_url = _root_url(site["url"], language)
@@ -347,6 +363,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             if self.state.language.default and not other.default
         )
         for file in list(files):
+            # Interface strings are read by the build, never published.
+            if file.src_uri.startswith(STRINGS_FOLDER + "/") and not file.is_documentation_page():
+                files.remove(file)
+                continue
             if file.src_uri.startswith(data_prefix) or (others and file.src_uri.startswith(others)):
                 files.remove(file)
         if self.state.link_filter is not None:
@@ -547,6 +567,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                     "current": language.code == self.state.language.code,
                     "default": language.default,
                     "exists": exists,
+                    "not_translated": self.state.not_translated.get(language.code, ""),
                     "href": get_relative_url(target or ".", here or "."),
                     "url": self.state.root_url + target if self.state.root_url else "",
                 }

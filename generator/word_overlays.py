@@ -23,11 +23,40 @@ from generator.yaml_loader import LoadedYaml, format_key_path
 
 # Keys whose values are structure shared by every language, never translated words.
 DATA_SHARED_KEYS = frozenset(
-    {"id", "key", "kind", "when", "sources", "lines", "link", "page", "url"}
+    {
+        "id",
+        "key",
+        "kind",
+        "when",
+        "sources",
+        "lines",
+        "link",
+        "page",
+        "url",
+        "dimension",
+        "level",
+        "levels",
+    }
 )
-# Shared when they hold rules (the assessment's `when: {home: unsafe}`), but words when they hold
-# plain text (the sample week's `when: Your own time`).
-SHARED_UNLESS_TEXT = frozenset({"when"})
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_not_ids(value: Any) -> bool:
+    return not (isinstance(value, list) and all(isinstance(item, str) for item in value))
+
+
+# Keys that are shared structure for some values and words for others: `when` holds the
+# assessment's rules ({home: unsafe}) but the sample week's text ("Your own time"); `link` is an
+# address ("get-help-now/") or a mapping with a visible `text`; `levels` is a list of level ids
+# in a note, or the assessment's list of levels with their names.
+WORDS_WHEN = {
+    "when": _is_text,
+    "link": lambda value: isinstance(value, dict),
+    "levels": _is_not_ids,
+}
 
 _MISSING = object()
 
@@ -109,9 +138,8 @@ class _Walk:
         merged = {}
         for key, value in base.items():
             given = words.get(key, _MISSING)
-            if key in self.shared_keys and not (
-                key in SHARED_UNLESS_TEXT and isinstance(value, str)
-            ):
+            words_here = key in WORDS_WHEN and WORDS_WHEN[key](value)
+            if key in self.shared_keys and not words_here:
                 if given is not _MISSING and key != "id" and given != value:
                     self.wrong(
                         (*words_path, key),
