@@ -10,6 +10,7 @@ Steps (``--steps`` picks some; all by default):
   weight      bytes a first view transfers in Chromium from a gzip-compressing static server
   lighthouse  Lighthouse (mobile preset) on the same pages, same server
   html        the W3C Nu checker on every page of the real site
+  languages   both languages: ``iop-guide build`` against bare Material building the same two
 
 Until ``content/index.md`` exists, the real-site steps measure a stand-in: the real
 site-config.yml, navigation and templates with a synthetic page for each navigation entry.
@@ -368,8 +369,12 @@ def measured_pages(args: argparse.Namespace) -> dict[str, str]:
     docs = args.site.resolve().parent / "content"
     pages = {}
     for name, source in PAGES.items():
+        path = "" if source == "index.md" else source.removesuffix(".md") + "/"
         if (docs / source).is_file():
-            pages[name] = "" if source == "index.md" else source.removesuffix(".md") + "/"
+            pages[name] = path
+        # The same page in the second language, where it is translated (issue 14).
+        if (docs / "es" / source).is_file():
+            pages[f"{name} (es)"] = "es/" + path
     return pages
 
 
@@ -445,14 +450,23 @@ def step_weight(args: argparse.Namespace) -> dict[str, Any]:
             }
             context.close()
         browser.close()
-    index = site / "search" / "search_index.json"
     import gzip
 
-    raw = index.read_bytes()
+    indexes = {}
+    for prefix in ("", "es/"):
+        index = site / prefix / "search" / "search_index.json"
+        if index.is_file():
+            raw = index.read_bytes()
+            indexes[prefix or "en"] = {
+                "bytes": len(raw),
+                "gzip_bytes": len(gzip.compress(raw, 6, mtime=0)),
+                "lang": json.loads(raw)["config"]["lang"],
+            }
     return {
         "pages": pages,
         "missing_pages": [name for name in PAGES if name not in pages],
-        "search_index": {"bytes": len(raw), "gzip_bytes": len(gzip.compress(raw, 6, mtime=0))},
+        "search_index": indexes.get("en"),
+        "search_indexes": indexes,
         "target_bytes": TARGETS["first_view_bytes"],
         "met": all(page["met"] for page in pages.values()),
     }
@@ -601,6 +615,68 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _without_booklet(config: Path, folder: Path) -> Path:
+    """A copy of the project that writes no PDF booklet (bare Material writes none)."""
+    copy = _copy_project(config, folder)
+    text = copy.read_text(encoding="utf-8")
+    copy.write_text(
+        text.replace("  - iop-guide:\n", "  - iop-guide:\n      booklet: false\n", 1),
+        encoding="utf-8",
+    )
+    return copy
+
+
+def step_languages(args: argparse.Namespace) -> dict[str, Any]:
+    """Both languages: one `iop-guide build` (English, then Spanish from its on_post_build)
+    against bare Material building the same two languages (two `mkdocs build`s, as Material
+    documents a site in several languages), alternating; ours without the PDF booklets, which
+    bare Material does not make, and ours as shipped (with them)."""
+    config = args.site.resolve()
+    ours = _without_booklet(config, WORK / "languages-ours")
+    bare = {
+        code: make_bare_project(config, WORK / f"languages-bare-{code}", code)
+        for code in ("en", "es")
+    }
+    samples: dict[str, list[dict[str, float]]] = {"ours": [], "shipped": [], "bare": []}
+    for run in range(args.runs):
+        sides = ["ours", "shipped", "bare"]
+        for side in sides[run % 3 :] + sides[: run % 3]:
+            if side == "bare":
+                parts = [
+                    timed_build("bare", bare[code], WORK / "out" / f"languages-bare-{code}")
+                    for code in ("en", "es")
+                ]
+                sample = {
+                    key: sum(part[key] for part in parts) for key in ("seconds", "cpu_seconds")
+                }
+            else:
+                measured = timed_build(
+                    "ours", ours if side == "ours" else config, WORK / "out" / f"languages-{side}"
+                )
+                sample = {key: measured[key] for key in ("seconds", "cpu_seconds")}
+            samples[side].append(sample)
+        log(
+            f"  languages run {run + 1}/{args.runs}: "
+            + ", ".join(f"{side} {samples[side][-1]['seconds']:.2f} s" for side in samples)
+        )
+    summary: dict[str, Any] = {"runs": args.runs, "languages": ["en", "es"]}
+    for side, values in samples.items():
+        summary[side] = {
+            "median_seconds": statistics.median(v["seconds"] for v in values),
+            "median_cpu_seconds": statistics.median(v["cpu_seconds"] for v in values),
+            "seconds": [v["seconds"] for v in values],
+        }
+    for side in ("ours", "shipped"):
+        summary[f"{side}_ratio"] = (
+            summary[side]["median_seconds"] / summary["bare"]["median_seconds"]
+        )
+        summary[f"{side}_cpu_ratio"] = (
+            summary[side]["median_cpu_seconds"] / summary["bare"]["median_cpu_seconds"]
+        )
+    shutil.rmtree(WORK / "out", ignore_errors=True)
+    return summary
+
+
 STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "overhead": step_overhead,
     "scaling": step_scaling,
@@ -609,6 +685,7 @@ STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "weight": step_weight,
     "lighthouse": step_lighthouse,
     "html": step_html,
+    "languages": step_languages,
 }
 
 

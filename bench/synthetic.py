@@ -289,7 +289,7 @@ def make_synthetic_project(folder: Path, pages: int) -> Path:
     (content / "data").mkdir()
     shutil.copytree(REPO / "templates", folder / "templates")
 
-    config = (REPO / "site-config.yml").read_text(encoding="utf-8")
+    config = one_language_config((REPO / "site-config.yml").read_text(encoding="utf-8"))
     head, _, rest = config.partition("\nnav:\n")
     _, _, tail = rest.partition("\nextra:\n")
     nav = yaml.safe_dump({"nav": _nav(pages)}, sort_keys=False, allow_unicode=True)
@@ -329,12 +329,21 @@ def _nav_pages(nav: Any) -> list[tuple[str, str]]:
     return found
 
 
+LANGUAGES_BLOCK = "\n  # The languages the site is built in."
+
+
+def one_language_config(text: str) -> str:
+    """site-config.yml text without its languages block (the last part of `extra`): a site in
+    its default language only."""
+    return text.partition(LANGUAGES_BLOCK)[0] + "\n"
+
+
 def make_standin_project(folder: Path) -> Path:
     """The real site-config.yml and templates with a synthetic page for every page in its nav:
     a stand-in for the real site while its content is being written."""
     if folder.exists():
         shutil.rmtree(folder)
-    config_text = (REPO / "site-config.yml").read_text(encoding="utf-8")
+    config_text = one_language_config((REPO / "site-config.yml").read_text(encoding="utf-8"))
     config = yaml.safe_load(config_text)
     content = folder / config.get("docs_dir", "docs")
     (content / "data").mkdir(parents=True)
@@ -354,20 +363,54 @@ def make_standin_project(folder: Path) -> Path:
 # ------------------------------------------------------------------------------- the bare twin
 
 
-def make_bare_project(config_path: Path, folder: Path) -> Path:
+def make_bare_project(config_path: Path, folder: Path, language_code: str | None = None) -> Path:
     """A plain MkDocs + Material project with the Markdown our Jinja step renders for every page
-    of the iop-guide project at ``config_path``; return its mkdocs.yml."""
+    of the iop-guide project at ``config_path``, in one of its languages (default: the default
+    one); return its mkdocs.yml. Each language of a bare Material site is a build of its own,
+    as Material documents it."""
+    from generator.editions import language_data, language_settings
+    from generator.languages import declared_languages, pages_of
+    from generator.site_config import load_site_config
+
     config_path = config_path.resolve()
     project_root = config_path.parent
     config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    docs_dir = project_root / config.get("docs_dir", "docs")
+    root_docs_dir = project_root / config.get("docs_dir", "docs")
+    docs_dir = root_docs_dir
     data_dir_name = PLUGIN_DEFAULTS["data_dir"]
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and (plugin.get("iop-guide") or {}).get("data_dir"):
             data_dir_name = plugin["iop-guide"]["data_dir"]
     templates_dir = project_root / config["theme"]["custom_dir"]
+    site_config = load_site_config(config_path)
+    languages = declared_languages(site_config.extra, config["theme"].get("language", "en"))
+    language = next((x for x in languages if x.code == language_code), languages[0])
+    skipped = {x.code for x in languages if not x.default} if language.default else set()
 
-    data, errors = load_data_files(docs_dir / data_dir_name, project_root)
+    if language.default:
+        data, errors = load_data_files(docs_dir / data_dir_name, project_root)
+    else:
+        docs_dir = root_docs_dir / language.code
+        data, errors = language_data(
+            root_docs_dir / data_dir_name, docs_dir / data_dir_name, project_root
+        )
+        settings = language_settings(
+            site_config,
+            language,
+            root_docs_dir,
+            folder,
+            config.get("site_url", ""),
+            pages_of(root_docs_dir, language, languages, data_dir_name),
+        )
+        overrides = settings.overrides
+        config = {
+            **config,
+            **{key: overrides[key] for key in ("site_name", "site_description", "copyright")},
+            "site_url": overrides["site_url"],
+            "nav": overrides["nav"],
+            "extra": overrides["extra"],
+            "theme": {**config["theme"], "language": language.code},
+        }
     if errors:
         raise ValueError(f"{config_path}: data files have errors; run `iop-guide check`")
     environment = make_page_environment(templates_dir)
@@ -383,7 +426,7 @@ def make_bare_project(config_path: Path, folder: Path) -> Path:
     bare_docs = folder / "docs"
     for source in sorted(docs_dir.rglob("*")):
         relative = source.relative_to(docs_dir)
-        if not source.is_file() or relative.parts[0] == data_dir_name:
+        if not source.is_file() or relative.parts[0] in {data_dir_name, *skipped}:
             continue
         target = bare_docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -83,8 +83,11 @@ def _replace_directory(new: Path, target: Path) -> None:
 
 
 def _release_problems(config) -> list[SiteError]:
+    """Every language's: the default build's state holds the other languages' (editions)."""
     plugin = config.plugins[PLUGIN_NAME]
-    return list(plugin.state.release_problems) if plugin.state is not None else []
+    if plugin.state is None:
+        return []
+    return [p for state in plugin.state.every_edition() for p in state.release_problems]
 
 
 def _report_release_problems(problems: list[SiteError], release: bool) -> None:
@@ -163,8 +166,17 @@ def check_site(config_path: Path, today: datetime.date, release: bool = False) -
         _report_release_problems(problems, release=True)
     plugin = config.plugins[PLUGIN_NAME]
     max_grade = float(site_config.plugin_options()["max_reading_grade"])
-    rows = [page_report(record, today) for record in plugin.state.pages]
-    table, warnings = render_report(rows, max_grade)
+    min_ease = {
+        entry["code"]: float(entry["min_reading_ease"])
+        for entry in site_config.extra.get("languages") or []
+        if "min_reading_ease" in entry
+    }
+    rows = [
+        page_report(record, today)
+        for state in plugin.state.every_edition()
+        for record in state.pages
+    ]
+    table, warnings = render_report(rows, max_grade, min_ease)
     warnings = warnings + [problem.format() for problem in problems]
     print(table)
     for warning in warnings:

@@ -113,6 +113,18 @@ def language_settings(
                 f'add `"{title}": ...` under nav_titles',
             )
         )
+    folder = language_docs_dir(docs_dir, language)
+    if not folder.is_dir():
+        settings.errors.append(
+            site_config.loaded.error(
+                ("extra", "languages", language.index, "code"),
+                f"the {language.name} pages' folder {display_path(folder, site_config.folder)} "
+                "does not exist",
+                "create it and translate pages into it (same file names as the default "
+                "language's), or remove this language",
+            )
+        )
+        return settings
     theme = copy.deepcopy(raw.get("theme") or {})
     theme["language"] = language.code
     settings.overrides = {

@@ -53,13 +53,13 @@ from generator.page_rendering import (
     tel_href,
 )
 from generator.review_status import review_release_problems
-from generator.site_config import PLUGIN_DEFAULTS, PLUGIN_NAME, load_site_config
+from generator.site_config import PLUGIN_DEFAULTS, load_site_config
 from generator.symlinks import links_leading_outside
 from generator.table_labels import label_table_cells
 from generator.task_lists import name_task_list_boxes
 from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
-from generator.translation_status import translation_problems
+from generator.translation_status import translation_problems, translation_summary
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
@@ -118,6 +118,7 @@ class PageRecord:
     meta: dict[str, Any]
     html: str = ""
     language: str = "en"
+    translation: str = ""  # a translated page's status; "" in the default language
 
 
 @dataclass
@@ -158,6 +159,8 @@ class BuildState:
     pages_by_language: dict[str, set[str]] = field(default_factory=dict)
     strings: InterfaceStrings | None = None
     not_translated: dict[str, str] = field(default_factory=dict)
+    # Each translated page's status for `check` (src_uri -> "up to date, not checked"...).
+    translation_status: dict[str, str] = field(default_factory=dict)
     # The site's address at its root (site_url without this language's prefix).
     root_url: str = ""
     # The other languages' builds, started by the default one (see generator.editions).
@@ -273,6 +276,11 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             project_root,
         )
         errors.extend(string_errors)
+        # The contents column's heading and the heading links' title, in the page's language.
+        toc = config.mdx_configs.setdefault("toc", {})
+        for option, key in (("title", "toc_title"), ("permalink_title", "toc_permalink_title")):
+            if key in strings:
+                toc[option] = strings[key]
         # What each language's switcher link says on a page that language does not have yet.
         not_translated = {
             other.code: (
@@ -287,7 +295,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             ).get("language_not_translated", "")
             for other in languages
         }
-        environment = make_page_environment(templates_dir, project_root / PAGE_CACHE_DIR)
+        # One cache folder per language: each build prunes what it did not use.
+        environment = make_page_environment(
+            templates_dir, project_root / PAGE_CACHE_DIR / language.code
+        )
         self.template_cache.use_folder(project_root / THEME_CACHE_DIR)
         extra = dict(config.extra)
         site = {
@@ -418,6 +429,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 )
                 state.errors.extend(errors)
                 state.release_problems.extend(problems)
+                state.translation_status[page.file.src_uri] = translation_summary(
+                    front_matter.meta, state.default_docs_dir / page.file.src_uri
+                )
         return text
 
     def on_page_markdown(
@@ -457,6 +471,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 meta=dict(page.meta),
                 html=html,
                 language=self.state.language.code,
+                translation=self.state.translation_status.get(page.file.src_uri, ""),
             )
         )
         self.state.page_html[page.file.src_uri] = page_html
@@ -538,15 +553,22 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             )
             if settings.errors:
                 raise PluginError(SiteErrors(settings.errors).format())
-            edition = build_language(
-                config.config_file_path,
-                settings.overrides,
-                "serve" if self.previewing else "build",
-                bool(config.strict),
-            )
-            plugin = edition.plugins.get(PLUGIN_NAME, None)
-            if plugin is not None and plugin.state is not None:
-                self.state.editions.append(plugin.state)
+            # MkDocs keeps one object per plugin for the whole process (config_options.Plugins
+            # caches plugins that define on_startup), so the language's build runs through this
+            # very object: it gets its own state, and this build's state comes back after it.
+            own = self.state
+            try:
+                build_language(
+                    config.config_file_path,
+                    settings.overrides,
+                    "serve" if self.previewing else "build",
+                    bool(config.strict),
+                )
+                edition = self.state
+            finally:
+                self.state = own
+            if edition is not None and edition is not own:
+                own.editions.append(edition)
 
     def _page_languages(self, page: Page | None) -> list[dict[str, Any]]:
         """Each language of the site, for this page: its address (relative, for links that

@@ -113,3 +113,14 @@ def _line_of(text: str, needle: str) -> int | None:
         if needle in line:
             return number
     return None
+
+
+def translation_summary(meta: dict, english_path: Path) -> str:
+    """The page's translation status in a few words, for `iop-guide check`'s table."""
+    status = meta.get("translation")
+    if not isinstance(status, dict) or not english_path.is_file():
+        return "unknown"
+    current = source_hash(english_path.read_text(encoding="utf-8-sig"))
+    state = "up to date" if status.get("source_hash") == current else "OUT OF DATE"
+    checked = "checked" if meta.get("translation_review") else "not checked"
+    return f"{state}, {checked}"

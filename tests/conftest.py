@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.synthetic import one_language_config
 from generator import cli
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,7 +88,8 @@ def reviewed_defaults() -> dict[str, str]:
 
 def _minimal_config() -> str:
     """The real site-config.yml with a navigation that matches the fixture pages."""
-    head, _, rest = MINIMAL_CONFIG.partition("\nnav:\n")
+    # One language: tests of the languages feature declare theirs (see one_language_config).
+    head, _, rest = one_language_config(MINIMAL_CONFIG).partition("\nnav:\n")
     _, _, tail = rest.partition("\nextra:\n")
     nav = "\nnav:\n  - Home: index.md\n  - Get help now: get-help-now.md\n"
     return head + nav + "\nextra:\n" + tail

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.synthetic import one_language_config
 from generator.cli import _run_mkdocs_build
 from generator.front_matter import parse_front_matter
 from generator.page_rendering import tel_href
@@ -237,7 +238,8 @@ OTHER_ORG = """\
 
 def test_another_organisation_gets_its_own_facts_everywhere(tmp_path: Path) -> None:
     """The content is reusable: a second site-config.yml changes every program fact."""
-    config = (REPO / "site-config.yml").read_text()
+    # One language: the other organisation has not translated its own facts.
+    config = one_language_config((REPO / "site-config.yml").read_text())
     start = config.index("  organisation:\n")
     end = config.index("  # National crisis lines")
     other = config[:start] + OTHER_ORG + "\n" + config[end:]

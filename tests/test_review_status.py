@@ -236,11 +236,19 @@ def test_every_page_of_the_real_site_shows_the_notice(tmp_path) -> None:
     out = tmp_path / "site"
     assert run_cli("build", "--config", str(REPO / "site-config.yml"), "--out", str(out)) == 0
     pages = sorted(out.rglob("index.html"))
-    assert len(pages) == len(list((REPO / "content").glob("*.md")))
-    for path in pages:
+    spanish = [path for path in pages if out / "es" in path.parents]
+    english = [path for path in pages if path not in spanish]
+    assert len(english) == len(list((REPO / "content").glob("*.md")))
+    assert len(spanish) == len(list((REPO / "content" / "es").glob("*.md")))
+    for path in english:
         html = path.read_text()
         assert html.count('class="iop-unreviewed"') == 1, path
         assert UNREVIEWED_NOTICE in html, path
+    for path in spanish:
+        # The clinical notice, in Spanish, and the notice that no translator has checked it.
+        html = path.read_text()
+        assert html.count('class="iop-unreviewed"') == 1, path
+        assert html.count('class="iop-unreviewed iop-untranslated"') == 1, path
     assessment = (out / "self-assessment" / "index.html").read_text()
     assert "iop-unreviewed" in assessment
 
