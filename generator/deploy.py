@@ -202,12 +202,13 @@ def security_headers(script_hashes: Sequence[str]) -> list[tuple[str, str]]:
     ]
 
 
-def fingerprinted_assets(site_dir: Path) -> list[str]:
-    """Paths (relative to the output, with /) of the files that may be cached for a year."""
-    assets = site_dir / "assets"
+def fingerprinted_assets(site_dir: Path, language_prefixes: Sequence[str] = ("",)) -> list[str]:
+    """Paths (relative to the output, with /) of the files that may be cached for a year: the
+    theme's assets of every language's build (each writes its own, es/assets/...)."""
     found = [
         path.relative_to(site_dir).as_posix()
-        for path in assets.rglob("*")
+        for prefix in language_prefixes
+        for path in (site_dir / prefix / "assets").rglob("*")
         if path.is_file() and _FINGERPRINTED.search(path.name)
     ]
     return sorted(found)
@@ -307,7 +308,7 @@ def write_deploy_files(
     """Write ``_headers``, the nginx snippet and ``robots.txt`` into the built site, once every
     language is in it (the policy hashes every page's inline scripts)."""
     headers = security_headers(inline_script_hashes(site_dir))
-    long_cached = fingerprinted_assets(site_dir)
+    long_cached = fingerprinted_assets(site_dir, language_prefixes)
     _write_if_changed(site_dir / HEADERS_FILE, render_headers_file(headers, long_cached))
     _write_if_changed(
         site_dir / NGINX_SNIPPET, render_nginx_snippet(headers, long_cached, site_path(site_url))

@@ -24,7 +24,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator.assessment import answer_effects
+from generator.assessment import answer_effects, engine_data
 from generator.booklet import (
     BookletError,
     Chapter,
@@ -495,6 +495,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         env.filters["tel"] = tel_href
         # "How this tool decides" is built from the self-assessment's rules, never a copy of them.
         env.filters["answer_effects"] = answer_effects
+        env.filters["engine_data"] = engine_data
         env.bytecode_cache = self.template_cache
         return env
 

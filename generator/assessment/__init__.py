@@ -12,7 +12,7 @@ from generator.assessment.engine import (
     evaluate,
     question_options,
 )
-from generator.assessment.export import answer_effects
+from generator.assessment.export import answer_effects, engine_data
 from generator.assessment.validation import HELP_LINES, validate_assessment
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "AssessmentResult",
     "RuleEngine",
     "answer_effects",
+    "engine_data",
     "evaluate",
     "question_options",
     "validate_assessment",

@@ -89,3 +89,23 @@ def answer_effects(data: Mapping[str, Any]) -> list[dict[str, Any]]:
         }
         for step in data["steps"]
     ]
+
+
+# What the page's script reads (templates/assets/javascripts/assessment.js): the rules and the
+# ids of what they show. The wording is in the page's HTML already; sending it twice, as JSON too,
+# cost readers about a fifth of the page.
+_ENGINE_KEYS = {
+    "levels": ("id", "urgent"),
+    "rules": ("id", "when", "level"),
+    "messages": ("id", "when", "urgent"),
+    "notes": ("id", "when", "levels"),
+    "ask_a_professional": ("id", "when"),
+}
+
+
+def engine_data(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The part of assessment.yml the page's script needs: ids, rules, and urgency."""
+    return {
+        part: [{key: item[key] for key in keys if key in item} for item in data.get(part) or []]
+        for part, keys in _ENGINE_KEYS.items()
+    }
