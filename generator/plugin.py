@@ -480,6 +480,20 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             html += booklet_link_html(href)
         return html
 
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any] | None:
+        """The right-hand contents column only where it helps: a page with fewer than three
+        sections (h2 under its title) hides it, as if its front matter said
+        `hide: [toc]`; longer pages keep it."""
+        if self.state is None or not isinstance(page.meta, dict) or not page.toc:
+            return None
+        sections = sum(len(item.children) for item in page.toc)
+        hidden = list(page.meta.get("hide") or [])
+        if sections < 3 and "toc" not in hidden:
+            page.meta["hide"] = [*hidden, "toc"]
+        return None
+
     # on_env is the first event after every page's Markdown has been read and converted, so it is
     # where all collected problems are reported together, before any page is written.
     def on_env(
