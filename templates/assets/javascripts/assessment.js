@@ -88,6 +88,14 @@
     var store = root.querySelector(".iop-urgent-store");
     var current = 0;
 
+    // The element's words, from its data-text (written by the template from the language's
+    // strings), with each {name} filled in.
+    function words(element, values) {
+      return Object.keys(values).reduce(function (text, name) {
+        return text.split("{" + name + "}").join(values[name]);
+      }, element.getAttribute("data-text"));
+    }
+
     function answers() {
       var chosen = {};
       all(form, "input:checked").forEach(function (input) {
@@ -101,7 +109,7 @@
       steps.forEach(function (step, i) {
         step.hidden = i !== index;
       });
-      progress.textContent = "Step " + (index + 1) + " of " + steps.length;
+      progress.textContent = words(progress, { step: index + 1, total: steps.length });
       progress.hidden = false;
       if (focus) {
         steps[index].querySelector("h3").focus();
@@ -183,7 +191,7 @@
       progress.hidden = true;
       root.classList.add("iop-done");
       result.hidden = false;
-      status.textContent = "Your result: " + level.getAttribute("data-name") + ".";
+      status.textContent = words(status, { level: level.getAttribute("data-name") });
       result.querySelector("h2").focus();
     }
 
