@@ -208,17 +208,18 @@ def render_booklet_pdf(booklet_html: str, site_dir: Path) -> Booklet:
 BOOKLET_FACTS_MARK = "<!--iop-booklet-facts-->"
 
 
-def booklet_link_html(href: str) -> str:
-    """The link every page carries; the PDF's size and page count replace the mark once known."""
+def booklet_link_html(href: str, text: str = "The whole guide as a printable booklet") -> str:
+    """The link every page carries, its words in the page's language (``booklet_link`` of the
+    strings); the PDF's size and page count replace the mark once known."""
     return (
         '<p class="iop-booklet-link"><a href="' + html_lib.escape(href, quote=True) + '" '
-        "download>The whole guide as a printable booklet</a> (PDF" + BOOKLET_FACTS_MARK + ")</p>"
+        "download>" + html_lib.escape(text) + "</a> (PDF" + BOOKLET_FACTS_MARK + ")</p>"
     )
 
 
-def fill_booklet_facts(site_dir: Path, booklet: Booklet) -> int:
+def fill_booklet_facts(site_dir: Path, booklet: Booklet, pages_word: str = "pages") -> int:
     """Write the booklet's page count and size into every built page; returns pages changed."""
-    facts = f", {booklet.page_count} pages, {booklet.size_text()}"
+    facts = f", {booklet.page_count} {pages_word}, {booklet.size_text()}"
     changed = 0
     for page in site_dir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")

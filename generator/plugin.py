@@ -477,7 +477,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         self.state.page_html[page.file.src_uri] = page_html
         if self._booklet_wanted():
             href = get_relative_url(booklet_path(_site_language(config)), page.url)
-            html += booklet_link_html(href)
+            strings = self.state.strings or {}
+            html += booklet_link_html(
+                href, strings.get("booklet_link", "The whole guide as a printable booklet")
+            )
         return html
 
     def on_page_context(
@@ -644,7 +647,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         target = site_dir / booklet_path(language)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(booklet.pdf)
-        fill_booklet_facts(site_dir, booklet)
+        fill_booklet_facts(
+            site_dir, booklet, (self.state.strings or {}).get("booklet_pages", "pages")
+        )
 
     def _meta(self, src_uri: str) -> dict[str, Any]:
         assert self.state is not None
