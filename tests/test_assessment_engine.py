@@ -20,7 +20,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.assessment import RuleEngine, evaluate, question_options, validate_assessment
+from generator.assessment import (
+    RuleEngine,
+    engine_data,
+    evaluate,
+    question_options,
+    validate_assessment,
+)
 from generator.yaml_loader import load_yaml_text
 from tests.conftest import REPO
 
@@ -575,7 +581,10 @@ def test_build_exports_the_rules_and_the_page_script(make_project, tmp_path: Pat
             f"{{{{ data.levels.levels.{level}.{key} }}}}", str(levels[level][key])
         )
     assert "{{" not in expected
-    assert exported == json.loads(expected)
+    # The page's script gets the rules; the words (hours quoted) are in the page's HTML.
+    assert exported == engine_data(json.loads(expected))
+    for text in (level["name"] for level in json.loads(expected)["levels"]):
+        assert text in html
     assert '<script src="../assets/javascripts/assessment.js" defer></script>' in html
     assert (out / "assets/javascripts/assessment.js").is_file()
     assert (out / "assets/stylesheets/assessment.css").is_file()

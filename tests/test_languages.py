@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from bench.synthetic import LANGUAGES_BLOCK
-from generator.assessment import RuleEngine, question_options
+from generator.assessment import RuleEngine, engine_data, question_options
 from generator.editions import language_data
 from generator.translation_status import source_hash
 from tests.conftest import (
@@ -637,6 +637,9 @@ def test_each_language_shows_its_own_interface_strings(real_pages) -> None:
         own, other = (spanish, english) if path.startswith("es/") else (english, spanish)
         words = _words_of(document)
         for key in differing:
+            # A single word ("pages") may stand in a source's title or address in either language.
+            if len(other[key].split()) < 2:
+                continue
             assert " ".join(other[key].split()) not in words, f"{path} shows {key} of the other"
         groups = document.xpath(f"//*[{_class('iop-languages')}]")
         assert [group.get("aria-label") for group in groups] == [own["language_switcher_label"]]
@@ -790,15 +793,15 @@ def test_the_spanish_assessment_decides_as_the_english_one(built_site: Path) -> 
     # The Spanish data is Spanish words over the English rules, not the English file.
     overlay = yaml.safe_load((REPO / "content/es/data/assessment.yml").read_text("utf-8"))
     es_names = {level["id"]: level["name"] for level in overlay["levels"]}
-    for data in (spanish, built_es):
-        assert {level["id"]: level["name"] for level in data["levels"]} == es_names
+    assert {level["id"]: level["name"] for level in spanish["levels"]} == es_names
     assert es_names != {level["id"]: level["name"] for level in english["levels"]}
+    # Each page's script gets the same rules (only the rules: the words are in its HTML).
+    assert built_es == built_en == engine_data(english) == engine_data(spanish)
 
     options = question_options(english)
-    for data in (spanish, built_es, built_en):
-        assert question_options(data) == options
+    assert question_options(spanish) == options
     reference = RuleEngine(english)
-    engines = [RuleEngine(data) for data in (spanish, built_es, built_en)]
+    engines = [RuleEngine(spanish)]
     rng = random.Random(14)
     levels = set()
     for _ in range(5000):
