@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser_helpers import first_search_result
 from tests.conftest import REPO
@@ -39,6 +40,7 @@ QUERIES = {
     "adolescentes": "teens-and-young-adults/",
     "embarazo": "pregnancy-and-parenting/",
     "familia": "for-families/",
+    "familias": "for-families/",
     # Medicines.
     "metadona": "medicines/",
     "buprenorfina": "medicines/",
@@ -66,14 +68,18 @@ QUERIES = {
     "terapias": "therapies/",
 }
 
-# Stemming: (query, the page, the other form of the word, which the page uses). The query's own
-# form is nowhere in the Spanish pages (checked below), so only stemming can find the page; a
-# trailing wildcard alone cannot (a plural is longer than its singular).
+# Stemming: query -> (the page, the other form of the word, which the page uses). The query's
+# own form is nowhere in the Spanish pages (checked below), so the page is found only through the
+# other form. A plural needs stemming (it is longer than the singular the page uses); a singular
+# finds a plural through stemming or through the trailing wildcard Material adds to the query.
 OTHER_FORM = {
+    # plural query, singular in the page
     "embarazos": ("pregnancy-and-parenting/", "embarazo"),
     "escuelas": ("teens-and-young-adults/", "escuela"),
     "emergencias": ("get-help-now/", "emergencia"),
-    "familias": ("for-families/", "familia"),
+    # singular query, plural in the page
+    "tarifa": ("cost-and-insurance/", "tarifas"),
+    "ansia": ("relapse-prevention-and-aftercare/", "ansias"),
 }
 
 # English words typed on a Spanish page: the Spanish page that answers them, never an English one.
@@ -114,8 +120,21 @@ def _assert_all_spanish(page, site_url: str, query: str) -> list[str]:
     return links
 
 
+def _first(page, query: str) -> str:
+    """The first result for the whole query; a query that finds nothing fails as an assertion
+    that says what the page showed, not as a bare timeout."""
+    try:
+        return first_search_result(page, query)
+    except PlaywrightTimeout:
+        meta = page.locator(".md-search-result__meta").inner_text()
+        raise AssertionError(
+            f"'{query}' found nothing for its last word on a Spanish page: {meta!r}, "
+            f"results {_result_links(page)}"
+        ) from None
+
+
 def _assert_first(page, site_url: str, query: str, expected: str) -> None:
-    href = first_search_result(page, query)
+    href = _first(page, query)
     target = href.split("?")[0].split("#")[0].removeprefix(site_url)
     _assert_all_spanish(page, site_url, query)
     assert target == SPANISH + expected, f"'{query}' led first to {href}"
@@ -150,7 +169,7 @@ def test_spanish_words_find_the_spanish_page_first(make_page, site_url, query: s
 
 
 @pytest.mark.parametrize("query", sorted(OTHER_FORM))
-def test_plural_finds_the_page_that_uses_the_singular(make_page, site_url, query: str) -> None:
+def test_other_form_of_a_word_finds_the_page(make_page, site_url, query: str) -> None:
     page = make_page(SPANISH)
     _assert_first(page, site_url, query, OTHER_FORM[query][0])
 
@@ -190,7 +209,7 @@ def test_english_word_on_a_spanish_page_never_leads_to_english(
     english = (REPO / "content").glob("*.md")
     assert any(query in f.read_text(encoding="utf-8").lower() for f in english), query
     page = make_page(SPANISH + "get-help-now/")
-    first_search_result(page, "crisis")
+    _first(page, "crisis")
     page.fill("input.md-search__input", query)
     page.press("input.md-search__input", "End")
     page.wait_for_function(
