@@ -109,13 +109,23 @@ def test_page_has_no_axe_violations_and_no_outside_requests(make_page, path, wid
 
 @language_param
 def test_no_horizontal_scrolling_on_a_small_phone(make_page, language: str) -> None:
+    scrolling = {}
     for path in _pages(language):
         page = make_page(path, width=320, height=640)
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 0, f"{path or 'home'} scrolls sideways by {overflow}px at 320px"
+        if overflow > 0:
+            # What sticks out, so the report names the culprit.
+            wide = page.evaluate(
+                """() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right
+                                 > document.documentElement.clientWidth + 1)
+                    .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className)"""
+            )
+            scrolling[path or "home"] = f"{overflow}px: {wide}"
         page.close()
+    assert scrolling == {}, "pages that scroll sideways at 320px"
 
 
 @language_param
