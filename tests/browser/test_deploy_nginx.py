@@ -318,6 +318,17 @@ def test_unknown_and_private_paths_get_the_404_page_with_status_404(deployed, pa
     assert headers.get("Cache-Control") == "no-cache"
 
 
+def test_unknown_spanish_path_gets_the_spanish_404_page(deployed) -> None:
+    """A Spanish reader who follows a broken link under /es/ gets the Spanish edition's own
+    not-found page (es/404.html is built), with status 404 and the security headers."""
+    site, url = deployed
+    assert (site / "es" / "404.html").is_file()
+    status, headers, body = fetch(url + "es/" + UNKNOWN)
+    assert status == 404
+    assert b'<html lang="es"' in body, body[:200]
+    assert_security_headers(headers, site, "es/" + UNKNOWN)
+
+
 def test_folder_address_without_slash_redirects_on_the_same_host(deployed) -> None:
     site, url = deployed
     status, headers, _ = fetch(url + "get-help-now")
