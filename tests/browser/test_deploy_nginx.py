@@ -1,7 +1,9 @@
 """The built site behind Debian's nginx, deployed as README.md tells a deployer: copied with
 `rsync -a` into a web root, served by workers running as the unprivileged ``www-data``. Every
-page runs under the generated Content-Security-Policy without a single violation, search and the
-404 page work, every response carries the security headers, and all of it also under a sub-path.
+page of both languages (English at the root, Spanish under /es/) runs under the generated
+Content-Security-Policy without a single violation, search (in each language) and the 404 page
+work, the Spanish self-assessment works, every response carries the security headers, and all of
+it also under a sub-path.
 
 Violations are collected twice over: a ``securitypolicyviolation`` listener installed before any
 page script runs (Playwright's init scripts are injected by the browser, outside the page's
@@ -22,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from generator import deploy
 from tests.browser.conftest import WORKER_USER, Nginx, start_nginx
@@ -42,6 +45,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 }, true);
 """
 _POLICY_MESSAGE = re.compile(r"Content[ -]Security[ -]Policy|Permissions-Policy", re.IGNORECASE)
+
+# Each language's prefix on the site and its content folder.
+LANGUAGES = {"": REPO / "content", "es/": REPO / "content" / "es"}
+language_param = pytest.mark.parametrize(
+    "language", list(LANGUAGES), ids=lambda language: language.strip("/") or "en"
+)
 
 INJECTED_SCRIPT = "window.iopInjected = true;"
 TEMPLATE_SCRIPT = 'document.documentElement.dataset.iopTemplateScript = "ran";'
@@ -248,9 +257,21 @@ def test_a_build_folder_only_its_builder_can_read_answers_403(
 # ---------------------------------------------------------------- every page, every header
 
 
-def test_every_page_runs_without_a_policy_violation(deployed, open_page) -> None:
+def _language_pages(site: Path, language: str) -> list[str]:
+    """The built pages of one language: the Spanish ones under es/, the English ones elsewhere."""
+    if language:
+        return [path for path in site_pages(site) if path.startswith(language)]
+    others = tuple(prefix for prefix in LANGUAGES if prefix)
+    return [path for path in site_pages(site) if not path.startswith(others)]
+
+
+@language_param
+def test_every_page_runs_without_a_policy_violation(deployed, open_page, language: str) -> None:
     site, url = deployed
-    paths = [*site_pages(site), UNKNOWN]
+    pages = _language_pages(site, language)
+    # Every page of the language's content folder was built and is checked.
+    assert len(pages) == len(list(LANGUAGES[language].glob("*.md"))) > 2
+    paths = [*pages, language + UNKNOWN]
     problems = {}
     for path in paths:
         loaded = open_page(url + path)
@@ -260,7 +281,6 @@ def test_every_page_runs_without_a_policy_violation(deployed, open_page) -> None
             found.append("Material's script did not run")
         if found:
             problems[path or "home"] = found
-    assert len(paths) > 2
     assert problems == {}
 
 
@@ -296,6 +316,17 @@ def test_unknown_and_private_paths_get_the_404_page_with_status_404(deployed, pa
     assert b'<h1 id="page-not-found">Page not found</h1>' in body
     assert_security_headers(headers, site, path)
     assert headers.get("Cache-Control") == "no-cache"
+
+
+def test_unknown_spanish_path_gets_the_spanish_404_page(deployed) -> None:
+    """A Spanish reader who follows a broken link under /es/ gets the Spanish edition's own
+    not-found page (es/404.html is built), with status 404 and the security headers."""
+    site, url = deployed
+    assert (site / "es" / "404.html").is_file()
+    status, headers, body = fetch(url + "es/" + UNKNOWN)
+    assert status == 404
+    assert b'<html lang="es"' in body, body[:200]
+    assert_security_headers(headers, site, "es/" + UNKNOWN)
 
 
 def test_folder_address_without_slash_redirects_on_the_same_host(deployed) -> None:
@@ -335,19 +366,23 @@ def test_not_found_page_is_styled_and_its_ways_on_work_at_any_depth(deployed, op
 # ---------------------------------------------------------------- search under the policy
 
 
-def _get_help_now_title(site: Path) -> str:
-    html = (site / "get-help-now" / "index.html").read_text(encoding="utf-8")
+def _get_help_now_title(site: Path, language: str = "") -> str:
+    html = (site / language / "get-help-now" / "index.html").read_text(encoding="utf-8")
     return re.search(r"<h1[^>]*>(.*?)<", html).group(1).strip()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_search_works_under_the_policy(deployed, open_page, width: int) -> None:
+@language_param
+def test_search_works_under_the_policy(deployed, open_page, language: str, width: int) -> None:
     site, url = deployed
-    loaded = open_page(url, width=width)
+    loaded = open_page(url + language, width=width)
     if width < 960:
         loaded.click('label.md-header__button[for="__search"]')
-    href = first_search_result(loaded, _get_help_now_title(site))
-    assert href.startswith(url + "get-help-now/")
+    href = first_search_result(loaded, _get_help_now_title(site, language))
+    assert href.startswith(url + language + "get-help-now/")
+    links = loaded.locator(".md-search-result__item a").evaluate_all("ls => ls.map(l => l.href)")
+    if language:
+        assert all(link.startswith(url + language) for link in links), links
     assert policy_problems(loaded) == []
 
 
@@ -452,4 +487,31 @@ def test_self_assessment_works_under_the_policy(deployed, open_page) -> None:
     loaded = open_page(url + "self-assessment/")
     walk(loaded, "self", CALM)
     assert shown_result(loaded)["level"] == "outpatient"
+    assert policy_problems(loaded) == [] and loaded.page_errors == []
+
+
+def test_spanish_self_assessment_works_under_the_policy(deployed, open_page) -> None:
+    """The Spanish page's script, its JSON data (the Spanish words) and its styles run under the
+    strict policy: the danger screen shows help at once, in Spanish, and a walk-through reaches
+    a result named in Spanish."""
+    _site, url = deployed
+    spanish = yaml.safe_load(
+        (REPO / "content" / "es" / "data" / "assessment.yml").read_text(encoding="utf-8")
+    )
+    names = {level["id"]: level["name"] for level in spanish["levels"]}
+    loaded = open_page(url + "es/self-assessment/")
+    assert loaded.evaluate("document.documentElement.lang") == "es"
+    choose_audience(loaded, "other")
+    loaded.click("label[for='q-harm-yes']")
+    urgent = loaded.locator("#q-harm + .iop-urgent")
+    assert urgent.is_visible()
+    assert names["crisis"] in urgent.inner_text()
+    assert urgent.locator("a[href='tel:988']").count() >= 1
+    loaded.click("label[for='q-harm-no']")
+
+    loaded = open_page(url + "es/self-assessment/")
+    walk(loaded, "self", {**CALM, "alcohol": "heavy_most_days"})
+    assert shown_result(loaded)["level"] == "withdrawal"
+    level = loaded.locator(".iop-result [data-level='withdrawal'] .iop-result__name")
+    assert level.inner_text().strip() == names["withdrawal"]
     assert policy_problems(loaded) == [] and loaded.page_errors == []
