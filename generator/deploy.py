@@ -241,7 +241,10 @@ def render_headers_file(headers: Sequence[tuple[str, str]], long_cached: Sequenc
 
 
 def render_nginx_snippet(
-    headers: Sequence[tuple[str, str]], long_cached: Sequence[str], path: str
+    headers: Sequence[tuple[str, str]],
+    long_cached: Sequence[str],
+    path: str,
+    language_prefixes: Sequence[str] = ("",),
 ) -> str:
     """An nginx snippet for inside a ``server {}`` block whose ``root`` holds the site at ``path``.
 
@@ -278,6 +281,15 @@ def render_nginx_snippet(
             f'        set $iop_guide_cache "{LONG_CACHE}";',
             "    }",
         ]
+    # Each other language's addresses that do not exist get that language's 404 page.
+    for prefix in (prefix for prefix in language_prefixes if prefix):
+        lines += [
+            f"    location {path}{prefix} {{",
+            f"        error_page 404 {path}{prefix}404.html;",
+            f"        error_page 403 =404 {path}{prefix}404.html;",
+            f'        set $iop_guide_cache "{SHORT_CACHE}";',
+            "    }",
+        ]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -311,7 +323,8 @@ def write_deploy_files(
     long_cached = fingerprinted_assets(site_dir, language_prefixes)
     _write_if_changed(site_dir / HEADERS_FILE, render_headers_file(headers, long_cached))
     _write_if_changed(
-        site_dir / NGINX_SNIPPET, render_nginx_snippet(headers, long_cached, site_path(site_url))
+        site_dir / NGINX_SNIPPET,
+        render_nginx_snippet(headers, long_cached, site_path(site_url), language_prefixes),
     )
     _write_if_changed(site_dir / "robots.txt", render_robots(site_url, language_prefixes))
 
