@@ -249,7 +249,6 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         except SiteErrors as exc:
             raise PluginError(exc.format()) from None
         self._apply_defaults(config)
-        _stem_search(config)
         templates_dir = _custom_dir(config)
         # Before anything is read: a link out of the project must never be read or published.
         outside = links_leading_outside(Path(config.docs_dir), project_root)
@@ -690,22 +689,6 @@ def _poll_faster(server: Any) -> None:
     for watcher in [observer, *getattr(observer, "emitters", ())]:
         if watcher is not None and hasattr(watcher, "_timeout"):
             watcher._timeout = SERVE_POLL_SECONDS
-
-
-# lunr's full pipeline. Material's English default keeps only the stop-word filter, and a
-# language without its own default (Spanish) inherits it, so Spanish search would not stem:
-# "embarazos" would not find "embarazo".
-FULL_SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
-
-
-def _stem_search(config: MkDocsConfig) -> None:
-    """Stem searches in every language but English (whose default Material keeps), unless the
-    site sets `pipeline` under the search plugin itself."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    if search is None or _site_language(config) == "en":
-        return
-    if getattr(search.config, "pipeline", None) is None:
-        search.config.pipeline = list(FULL_SEARCH_PIPELINE)
 
 
 def _root_url(site_url: str, language: Language) -> str:
