@@ -142,7 +142,8 @@ def test_entries_are_checked_against_the_page_text(cached_project: Path, make_pr
     contents = [path.read_bytes() for path in entries]
     for path, content in zip(entries, [*contents[1:], contents[0]], strict=True):
         path.write_bytes(content)  # every entry now holds another template's code
-    garbage = root / next(iter(_cache_entries(cached_project))).split("/")[0] / "x"
+    # Entries sit in <language>/<fingerprint>/: the garbage goes beside them.
+    garbage = root / next(iter(_cache_entries(cached_project))).rsplit("/", 1)[0] / "x"
     garbage.write_bytes(b"not a cache entry")
     expected = _html(cached_project)
     assert build(cached_project) == 0
@@ -174,7 +175,8 @@ def test_the_cache_folder_changes_with_jinja_python_and_environment(monkeypatch)
 
 
 def test_an_old_fingerprint_folder_is_removed_after_a_build(cached_project: Path) -> None:
-    stale = cached_project / PAGE_CACHE_DIR / "0123456789abcdef0123"
+    # Each language has its folder of fingerprints (the project's is English only).
+    stale = cached_project / PAGE_CACHE_DIR / "en" / "0123456789abcdef0123"
     stale.mkdir()
     (stale / "__jinja2_old.cache").write_bytes(b"old")
     assert build(cached_project) == 0
