@@ -35,4 +35,4 @@ def test_the_notes_link_leads_to_what_has_and_has_not_happened(make_page) -> Non
     assert section.is_visible()
     text = page.locator("article").inner_text()
     assert "No doctor, nurse, counselor or other clinician has read" in text
-    assert "Not done yet: translations." in text
+    assert "Not done yet: a check of the translation." in text
