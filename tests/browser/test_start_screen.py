@@ -80,14 +80,14 @@ def test_more_about_these_questions_is_closed_until_opened(
     assert more.count() == 1
     summary = more.locator("summary")
     assert words(summary.inner_text()) == _strings(language)["assessment_more"]
-    # Closed: the rest of the introduction (it links to the page on how the tool decides) is
-    # in the page but out of sight.
+    # Closed: the rest of the introduction (it links to more ways to get help) is in the page
+    # but out of sight.
     assert more.get_attribute("open") is None
-    decides = more.locator("a[href$='how-this-tool-decides/']")
-    assert decides.count() == 1 and decides.is_hidden()
+    inside = more.locator("a[href$='get-help-now/']")
+    assert inside.count() == 1 and inside.is_hidden()
     summary.click()
     assert more.get_attribute("open") is not None
-    assert decides.is_visible()
+    assert inside.is_visible()
     # The fold holds only the page's introduction: the questions are not inside it.
     assert page.locator("details.iop-more .iop-assess, details.iop-more form").count() == 0
 
