@@ -329,9 +329,13 @@ def _has_table(path: str) -> bool:
         name += "/index"
     source = (REPO / "content" / f"{name.lstrip('/')}.md").read_text(encoding="utf-8")
     # A table's delimiter row: "| --- | --- |", written out or by a {% for %} loop.
-    return any(
-        line.startswith("|") and "---" in line and "|" in line[1:] for line in source.splitlines()
-    ) or "data_table(" in source
+    return (
+        any(
+            line.startswith("|") and "---" in line and "|" in line[1:]
+            for line in source.splitlines()
+        )
+        or "data_table(" in source
+    )
 
 
 TABLE_PAGES = [path for path in ALL_PAGES if _has_table(path)]
