@@ -59,7 +59,7 @@ from generator.table_labels import label_table_cells
 from generator.task_lists import name_task_list_boxes
 from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
-from generator.translation_status import translation_problems, translation_summary
+from generator.translation_status import translation_problems
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
@@ -202,7 +202,11 @@ class _LinkWarningFilter(logging.Filter):
         if record.levelno < logging.WARNING:
             return True
         error = link_error(
-            record.getMessage(), self._read_page, self._page_names(), self._anchors_of
+            record.getMessage(),
+            self._read_page,
+            self._page_names(),
+            self._anchors_of,
+            display_path(self.docs_dir, self.project_root) + "/",
         )
         if error is None:
             return True
@@ -419,7 +423,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 review_release_problems(front_matter.meta, text, shown, datetime.date.today())
             )
             if not state.language.default and state.default_docs_dir is not None:
-                errors, problems = translation_problems(
+                errors, problems, summary = translation_problems(
                     front_matter.meta,
                     text,
                     shown,
@@ -429,9 +433,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 )
                 state.errors.extend(errors)
                 state.release_problems.extend(problems)
-                state.translation_status[page.file.src_uri] = translation_summary(
-                    front_matter.meta, state.default_docs_dir / page.file.src_uri
-                )
+                state.translation_status[page.file.src_uri] = summary
         return text
 
     def on_page_markdown(
