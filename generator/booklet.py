@@ -54,6 +54,9 @@ class Booklet:
     pdf: bytes
     page_count: int
     refused_urls: list[str] = field(default_factory=list)
+    # The site's files WeasyPrint read (paths relative to the site folder): with the HTML, all
+    # the PDF depends on, so a kept copy is reused only while they are unchanged.
+    read_files: list[str] = field(default_factory=list)
 
     def size_text(self) -> str:
         kilobytes = len(self.pdf) / 1024
@@ -156,7 +159,7 @@ def render_booklet_html(
 # ----------------------------------------------------------------- rendering with WeasyPrint
 
 
-def _site_only_fetcher(site_dir: Path, refused: list[str]) -> Any:
+def _site_only_fetcher(site_dir: Path, refused: list[str], read: list[str] | None = None) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = site_dir.resolve()
@@ -172,6 +175,8 @@ def _site_only_fetcher(site_dir: Path, refused: list[str]) -> Any:
                 refused.append(url)
                 raise ValueError(f"the booklet reads only files inside the built site: {url}")
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if read is not None:
+                read.append(path.relative_to(root).as_posix())
             return URLFetcherResponse(
                 path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
             )
@@ -190,17 +195,20 @@ def render_booklet_pdf(booklet_html: str, site_dir: Path) -> Booklet:
             "iop-guide plugin in site-config.yml"
         ) from error
     refused: list[str] = []
+    read: list[str] = []
     base_url = (site_dir.resolve() / "index.html").as_uri()
     try:
         document = weasyprint.HTML(
             string=booklet_html,
             base_url=base_url,
-            url_fetcher=_site_only_fetcher(site_dir, refused),
+            url_fetcher=_site_only_fetcher(site_dir, refused, read),
         ).render(pdf_variant="pdf/ua-1")
         pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     except Exception as error:  # WeasyPrint raises many types; report them the same way
         raise BookletError(f"WeasyPrint could not make the booklet: {error}") from error
-    return Booklet(pdf=pdf, page_count=len(document.pages), refused_urls=refused)
+    return Booklet(
+        pdf=pdf, page_count=len(document.pages), refused_urls=refused, read_files=sorted(set(read))
+    )
 
 
 # ----------------------------------------------------------------- the link on every page
@@ -217,11 +225,12 @@ def booklet_link_html(href: str, text: str = "The whole guide as a printable boo
     )
 
 
-def fill_booklet_facts(site_dir: Path, booklet: Booklet, pages_word: str = "pages") -> int:
-    """Write the booklet's page count and size into every built page; returns pages changed."""
+def fill_booklet_facts(pages: Iterable[Path], booklet: Booklet, pages_word: str = "pages") -> int:
+    """Write the booklet's page count and size into ``pages`` (one language's built pages, so
+    another language's booklet never fills them); returns how many changed."""
     facts = f", {booklet.page_count} {pages_word}, {booklet.size_text()}"
     changed = 0
-    for page in site_dir.rglob("*.html"):
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         if BOOKLET_FACTS_MARK in text:
             page.write_text(text.replace(BOOKLET_FACTS_MARK, facts), encoding="utf-8")

@@ -33,8 +33,8 @@ from generator.booklet import (
     booklet_path,
     fill_booklet_facts,
     render_booklet_html,
-    render_booklet_pdf,
 )
+from generator.booklet_jobs import BookletCache, BookletJobs
 from generator.data_files import DataFiles, load_data_files
 from generator.deploy import example_address_problem, write_deploy_files
 from generator.editions import build_language, language_data, language_settings
@@ -68,6 +68,8 @@ log = get_plugin_logger(__name__)
 PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
 # Compiled theme templates (Material's and templates/), likewise (MemoryBytecodeCache).
 THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
+# Finished PDF booklets, reused while their HTML and files are unchanged (generator.booklet_jobs).
+BOOKLET_CACHE_DIR = Path(".cache") / "iop-guide" / "booklets"
 
 # Theme features every site gets. navigation.prune keeps build time linear in the number of
 # pages (Material otherwise writes the whole navigation into every page); instant navigation is
@@ -150,6 +152,8 @@ class BuildState:
         return shown
 
     page_html: dict[str, str] = field(default_factory=dict)
+    # The HTML files this build wrote for its pages, where the booklet's size and page count go.
+    page_files: list[Path] = field(default_factory=list)
     # Pages in navigation order (src_uri -> URL and title), for the booklet.
     nav_pages: list[tuple[str, str, str]] = field(default_factory=list)
     # The language this build writes, every language of the site (the default first), and the
@@ -231,6 +235,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         self.template_cache = MemoryBytecodeCache()
         # `serve` previews rebuild on every save; the booklet takes seconds, so only builds make it.
         self.previewing = False
+        # The booklets of the build under way (every language), collected at its end.
+        self.booklet_jobs: BookletJobs | None = None
+        self.booklets_pending: list[tuple[int, Path, list[Path], str]] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep this plugin object across `serve` rebuilds
@@ -477,6 +484,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             )
         )
         self.state.page_html[page.file.src_uri] = page_html
+        self.state.page_files.append(Path(page.file.abs_dest_path))
         if self._booklet_wanted():
             href = get_relative_url(booklet_path(_site_language(config)), page.url)
             strings = self.state.strings or {}
@@ -543,11 +551,15 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self._link_errors():
             raise PluginError(SiteErrors(self._errors_to_show()).format())
         if self._booklet_wanted():
-            self._write_booklet(config)
+            self._start_booklet(config)
         _rewrite_sitemap_gzip(Path(config.site_dir))
         self._remove_link_filter()
         if self.state.language.default:
-            self._build_other_languages(config)
+            try:
+                self._build_other_languages(config)
+                self._finish_booklets(config)
+            finally:
+                self._close_booklet_jobs(succeeded=False)
             write_deploy_files(
                 Path(config.site_dir),
                 config.site_url or "",
@@ -616,8 +628,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             )
         return result
 
-    def _write_booklet(self, config: MkDocsConfig) -> None:
-        """Render the booklet once for this language, then put its facts into every page."""
+    def _start_booklet(self, config: MkDocsConfig) -> None:
+        """Start laying out this language's booklet beside the build (generator.booklet_jobs);
+        `_finish_booklets` writes it and puts its facts into the pages."""
         assert self.state is not None
         language = _site_language(config)
         chapters = [
@@ -636,22 +649,53 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 language=language,
                 strings=self.state.strings,
             )
-            booklet = render_booklet_pdf(booklet_html, site_dir)
-        except (BookletError, jinja2.TemplateError) as error:
-            shown = display_path(config.config_file_path, self.state.project_root)
-            problem = SiteError(
-                shown,
-                f"the PDF booklet could not be made: {error}",
-                fix="fix the cause above, or set `booklet: false` under the iop-guide plugin",
-                key="plugins.iop-guide.booklet",
+        except jinja2.TemplateError as error:
+            raise self._booklet_error(config, error) from error
+        if self.booklet_jobs is None:
+            self.booklet_jobs = BookletJobs(
+                BookletCache(self.state.project_root / BOOKLET_CACHE_DIR)
             )
-            raise PluginError(SiteErrors([problem]).format()) from error
-        target = site_dir / booklet_path(language)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(booklet.pdf)
-        fill_booklet_facts(
-            site_dir, booklet, (self.state.strings or {}).get("booklet_pages", "pages")
+        number = self.booklet_jobs.start(booklet_html, site_dir)
+        self.booklets_pending.append(
+            (
+                number,
+                site_dir / booklet_path(language),
+                list(self.state.page_files),
+                (self.state.strings or {}).get("booklet_pages", "pages"),
+            )
         )
+
+    def _finish_booklets(self, config: MkDocsConfig) -> None:
+        """Wait for every language's booklet, write it, and put its page count and size beside
+        the link on that language's pages."""
+        if self.booklet_jobs is None:
+            return
+        for number, target, pages, pages_word in self.booklets_pending:
+            try:
+                booklet = self.booklet_jobs.result(number)
+            except BookletError as error:
+                raise self._booklet_error(config, error) from error
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(booklet.pdf)
+            fill_booklet_facts(pages, booklet, pages_word)
+        self._close_booklet_jobs(succeeded=True)
+
+    def _close_booklet_jobs(self, *, succeeded: bool) -> None:
+        if self.booklet_jobs is not None:
+            self.booklet_jobs.close(succeeded=succeeded)
+        self.booklet_jobs = None
+        self.booklets_pending = []
+
+    def _booklet_error(self, config: MkDocsConfig, error: Exception) -> PluginError:
+        assert self.state is not None
+        shown = display_path(config.config_file_path, self.state.project_root)
+        problem = SiteError(
+            shown,
+            f"the PDF booklet could not be made: {error}",
+            fix="fix the cause above, or set `booklet: false` under the iop-guide plugin",
+            key="plugins.iop-guide.booklet",
+        )
+        return PluginError(SiteErrors([problem]).format())
 
     def _meta(self, src_uri: str) -> dict[str, Any]:
         assert self.state is not None
@@ -662,6 +706,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()
+        if self.state is not None and self.state.language.default:
+            self._close_booklet_jobs(succeeded=False)
 
     def _remove_link_filter(self) -> None:
         # The filter belongs to one build; a later build (serve) installs its own.
