@@ -10,8 +10,10 @@ screen layout does not paginate.
 A page built from a template of its own (front matter ``template: X``) is more than its Markdown:
 its chapter is rendered by the booklet partial ``templates/booklet/X`` when there is one (the
 self-assessment becomes a paper questionnaire with a key), and is otherwise the built page's
-article, so data-built content such as "How the self-assessment decides" is printed whole. WeasyPrint may only read files inside the built site
-(:class:`SiteOnlyFetcher`), so a build never reaches another host. Nothing here imports MkDocs.
+article, so data-built content such as "How the self-assessment decides" is printed whole.
+
+WeasyPrint may only read files inside the built site (:class:`SiteOnlyFetcher`), so a build
+never reaches another host. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
