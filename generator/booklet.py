@@ -253,8 +253,9 @@ def render_booklet_html(
         "language": language,
         "strings": strings or {},
         "data": data or {},
-        # Which pages are chapters, so a partial links only to chapters that are there.
-        "chapter_urls": set(anchors),
+        # Each chapter's title by URL, so a partial links only to chapters that are there, by
+        # the title the contents show.
+        "chapter_titles": {chapter.url: chapter.title for chapter in chapters},
     }
     bodies = []
     for chapter in chapters:

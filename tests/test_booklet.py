@@ -313,6 +313,9 @@ def test_the_key_names_what_each_answer_leads_to_as_the_engine_decides(
                 if result.alerts:
                     assert _flat(strings["booklet_key_rule_urgent"]) in entry
     assert danger_answers >= 3
+    # It points to the chapter that shows the same rules with their sources, by its title.
+    sources = _flat(strings["booklet_key_sources"])
+    assert any(sources.replace("{link}", item.title) in key for item in reader.outline)
     # Each safety message is printed once, whole, with its help lines.
     crisis = _real_config()["extra"]["crisis"]
     messages = key[messages_start:]
