@@ -27,11 +27,11 @@ from mkdocs.utils import get_relative_url
 from generator.assessment import answer_effects, engine_data
 from generator.booklet import (
     BookletError,
-    Chapter,
     booklet_environment,
     booklet_link_html,
     booklet_path,
     fill_booklet_facts,
+    page_chapter,
     render_booklet_html,
 )
 from generator.booklet_jobs import BookletCache, BookletJobs
@@ -154,6 +154,8 @@ class BuildState:
     page_html: dict[str, str] = field(default_factory=dict)
     # The HTML files this build wrote for its pages, where the booklet's size and page count go.
     page_files: list[Path] = field(default_factory=list)
+    # Each page's front matter by src_uri, as page_html, for the booklet's chapters.
+    page_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Pages in navigation order (src_uri -> URL and title), for the booklet.
     nav_pages: list[tuple[str, str, str]] = field(default_factory=list)
     # The language this build writes, every language of the site (the default first), and the
@@ -485,6 +487,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         )
         self.state.page_html[page.file.src_uri] = page_html
         self.state.page_files.append(Path(page.file.abs_dest_path))
+        self.state.page_meta[page.file.src_uri] = dict(page.meta)
         if self._booklet_wanted():
             href = get_relative_url(booklet_path(_site_language(config)), page.url)
             strings = self.state.strings or {}
@@ -633,23 +636,33 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         `_finish_booklets` writes it and puts its facts into the pages."""
         assert self.state is not None
         language = _site_language(config)
-        chapters = [
-            Chapter(url=url, title=title, html=self.state.page_html[src], meta=self._meta(src))
-            for src, url, title in self.state.nav_pages
-            if src in self.state.page_html
-        ]
         templates = Path(config.theme.custom_dir or self.state.project_root / "templates")
         site_dir = Path(config.site_dir)
+        environment = booklet_environment(templates)
         try:
+            # Pages are written by now: a page built from its own template is read back whole.
+            chapters = [
+                page_chapter(
+                    environment,
+                    site_dir,
+                    url=url,
+                    title=title,
+                    html=self.state.page_html[src],
+                    meta=self._meta(src),
+                )
+                for src, url, title in self.state.nav_pages
+                if src in self.state.page_html
+            ]
             booklet_html = render_booklet_html(
-                booklet_environment(templates),
+                environment,
                 chapters,
                 site_name=config.site_name,
                 extra=self.state.extra,
                 language=language,
                 strings=self.state.strings,
+                data=self.state.data.values,
             )
-        except jinja2.TemplateError as error:
+        except (BookletError, jinja2.TemplateError) as error:
             raise self._booklet_error(config, error) from error
         if self.booklet_jobs is None:
             self.booklet_jobs = BookletJobs(
@@ -699,10 +712,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
 
     def _meta(self, src_uri: str) -> dict[str, Any]:
         assert self.state is not None
-        for record in self.state.pages:
-            if record.src_path.endswith("/" + src_uri):
-                return record.meta
-        return {}
+        return self.state.page_meta.get(src_uri, {})
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()
