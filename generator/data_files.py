@@ -16,6 +16,7 @@ from generator.data_schemas import (
     cross_file_errors,
     validate_glossary,
     validate_levels,
+    validate_questions,
     validate_week,
 )
 from generator.errors import SiteError, display_path
@@ -34,6 +35,7 @@ VALIDATORS: dict[str, Callable[[LoadedYaml], list[SiteError]]] = {
     "glossary": validate_glossary,
     "levels": validate_levels,
     "week": validate_week,
+    "questions": validate_questions,
     "assessment": _validate_assessment,
 }
 
