@@ -1,15 +1,23 @@
-"""What the PDF booklet adds to the real site's build: ``python -m bench.booklet_time [RUNS]``.
+"""What the PDF booklets add to the real site's build: ``python -m bench.booklet_time [RUNS]``.
 
-Builds the real site in fresh processes (``bench.build_once ours``), alternating the real
-``site-config.yml`` (booklet on) with a copy that sets ``booklet: false``, and prints the median
-of each side, the median of the per-pair differences and the booklet's size and page count as
-one JSON line. The copy sits beside the real file, because ``docs_dir`` and ``custom_dir`` are
-resolved against the configuration's folder, and is removed afterwards.
+Builds the real site (both languages) in fresh processes (``bench.build_once ours``), rotating
+three sides so drift on a shared machine hits each of them:
+
+- ``off``: a copy of ``site-config.yml`` that sets ``booklet: false``;
+- ``cold``: the real configuration with no stored booklets (``.cache/iop-guide/booklets/``
+  emptied first), so both booklets are laid out, in worker processes beside the build;
+- ``warm``: the real configuration again with the booklets the previous build stored.
+
+Prints one JSON line: each side's median wall and CPU seconds (CPU of the build process and,
+separately, of its worker processes), the medians of the per-round differences to ``off``, and
+the booklets' sizes and page counts. The copy sits beside the real file, because ``docs_dir`` and
+``custom_dir`` are resolved against the configuration's folder, and is removed afterwards.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -18,12 +26,16 @@ from pathlib import Path
 
 import pypdf
 
+from generator.plugin import BOOKLET_CACHE_DIR
+
 REPO = Path(__file__).resolve().parent.parent
 ON = "max_reading_grade: 8\n"
 OFF = "max_reading_grade: 8\n      booklet: false\n"
+SIDES = ("off", "cold", "warm")
+BOOKLETS = {"en": "downloads/iop-guide-en.pdf", "es": "es/downloads/iop-guide-es.pdf"}
 
 
-def _one_build(config: Path, out: Path) -> float:
+def _one_build(config: Path, out: Path) -> dict[str, float]:
     result = subprocess.run(
         [sys.executable, "-m", "bench.build_once", "ours", str(config), str(out)],
         cwd=REPO,
@@ -31,7 +43,11 @@ def _one_build(config: Path, out: Path) -> float:
         text=True,
         check=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
 
 
 def main(argv: list[str]) -> int:
@@ -42,38 +58,45 @@ def main(argv: list[str]) -> int:
         raise SystemExit("site-config.yml no longer sets max_reading_grade: 8; update this script")
     off = REPO / "site-config.bench-booklet-off.yml"
     off.write_text(text.replace(ON, OFF, 1), encoding="utf-8")
-    on_times: list[float] = []
-    off_times: list[float] = []
+    results: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
     try:
         with tempfile.TemporaryDirectory() as scratch:
             for run in range(runs):
-                # Alternate which side goes first, so drift on a shared machine hits both.
-                order = (
-                    [("on", real), ("off", off)] if run % 2 == 0 else [("off", off), ("on", real)]
-                )
-                for side, config in order:
-                    seconds = _one_build(config, Path(scratch) / f"{side}-{run}")
-                    (on_times if side == "on" else off_times).append(seconds)
-            booklet = Path(scratch) / "on-0" / "downloads" / "iop-guide-en.pdf"
-            pages = len(pypdf.PdfReader(booklet).pages)
-            size = booklet.stat().st_size
+                # Rotate the order; "warm" always follows a build that stored the booklets.
+                order = ["off", "cold", "warm"] if run % 2 == 0 else ["cold", "warm", "off"]
+                for side in order:
+                    if side == "cold":
+                        shutil.rmtree(REPO / BOOKLET_CACHE_DIR, ignore_errors=True)
+                    config = off if side == "off" else real
+                    out = Path(scratch) / f"{side}-{run}"
+                    results[side].append(_one_build(config, out))
+            booklets = {
+                language: {
+                    "pages": len(pypdf.PdfReader(Path(scratch) / "cold-0" / path).pages),
+                    "bytes": (Path(scratch) / "cold-0" / path).stat().st_size,
+                }
+                for language, path in BOOKLETS.items()
+            }
     finally:
         off.unlink()
-    differences = [on - off_ for on, off_ in zip(on_times, off_times, strict=True)]
-    print(
-        json.dumps(
-            {
-                "runs": runs,
-                "median_seconds_booklet_on": round(statistics.median(on_times), 2),
-                "median_seconds_booklet_off": round(statistics.median(off_times), 2),
-                "median_added_seconds": round(statistics.median(differences), 2),
-                "booklet_pages": pages,
-                "booklet_bytes": size,
-                "on": on_times,
-                "off": off_times,
-            }
-        )
-    )
+    summary: dict[str, object] = {"runs": runs, "booklets": booklets}
+    for side in SIDES:
+        summary[side] = {
+            "median_seconds": _median([r["seconds"] for r in results[side]]),
+            "median_cpu_seconds": _median([r["cpu_seconds"] for r in results[side]]),
+            "median_workers_cpu_seconds": _median(
+                [r["children_cpu_seconds"] for r in results[side]]
+            ),
+            "seconds": [round(r["seconds"], 2) for r in results[side]],
+        }
+        if side != "off":
+            summary[side]["median_added_seconds"] = _median(
+                [
+                    on["seconds"] - base["seconds"]
+                    for on, base in zip(results[side], results["off"], strict=True)
+                ]
+            )
+    print(json.dumps(summary))
     return 0
 
 

@@ -51,6 +51,9 @@ def main(argv: list[str]) -> int:
     seconds = time.perf_counter() - started
     # CPU time as well: on a shared machine, waiting for a core inflates wall time but not this.
     cpu_seconds = time.process_time() - cpu_started
+    # Worker processes (the PDF booklets) are reaped before the build returns.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_cpu_seconds = children.ru_utime + children.ru_stime
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
     print(
         json.dumps(
@@ -58,6 +61,7 @@ def main(argv: list[str]) -> int:
                 "side": side,
                 "seconds": seconds,
                 "cpu_seconds": cpu_seconds,
+                "children_cpu_seconds": children_cpu_seconds,
                 "peak_rss_bytes": peak_rss,
             }
         )

@@ -5,8 +5,15 @@ paper needs: a title page, a table of contents with page numbers, every page in 
 order with its review dates and sources, outside links written out and the crisis lines in
 every page footer. It is rendered by WeasyPrint from a template of its own
 (``templates/booklet.html``) fed with the same page HTML the site shows, because Material's
-screen layout does not paginate. WeasyPrint may only read files inside the built site
-(:class:`SiteOnlyFetcher`), so a build never reaches another host. Nothing here imports MkDocs.
+screen layout does not paginate.
+
+A page built from a template of its own (front matter ``template: X``) is more than its Markdown:
+its chapter is rendered by the booklet partial ``templates/booklet/X`` when there is one (the
+self-assessment becomes a paper questionnaire with a key), and is otherwise the built page's
+article, so data-built content such as "How the self-assessment decides" is printed whole.
+
+WeasyPrint may only read files inside the built site (:class:`SiteOnlyFetcher`), so a build
+never reaches another host. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -25,7 +32,11 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from generator.assessment import answer_effects
+
 BOOKLET_FOLDER = "downloads"
+# Where a page template's booklet partial lives: templates/booklet/<the page's template>.
+BOOKLET_PARTIALS = "booklet"
 
 
 def booklet_path(language: str) -> str:
@@ -46,6 +57,12 @@ class Chapter:
     def anchor(self) -> str:
         return "chapter-" + (self.url.strip("/").replace("/", "-") or "home")
 
+    @property
+    def template(self) -> str:
+        """The page's own template (front matter ``template:``), or "" for the default one."""
+        value = self.meta.get("template")
+        return value if isinstance(value, str) else ""
+
 
 @dataclass
 class Booklet:
@@ -54,6 +71,9 @@ class Booklet:
     pdf: bytes
     page_count: int
     refused_urls: list[str] = field(default_factory=list)
+    # The site's files WeasyPrint read (paths relative to the site folder): with the HTML, all
+    # the PDF depends on, so a kept copy is reused only while they are unchanged.
+    read_files: list[str] = field(default_factory=list)
 
     def size_text(self) -> str:
         kilobytes = len(self.pdf) / 1024
@@ -106,6 +126,73 @@ def chapter_html(chapter: Chapter, anchors: dict[str, str]) -> str:
     return _HREF.sub(relink, text)
 
 
+_ARTICLE = re.compile(r"<article\b[^>]*>(.*)</article>", re.DOTALL)
+_FIRST_H1_START = re.compile(r"<h1\b")
+# Parts of a built page the booklet prints its own way (the review dates and sources under
+# each chapter) or not at all (the link to the booklet itself).
+_BUILT_PAGE_EXTRAS = (
+    re.compile(r'<aside class="iop-review"[^>]*>.*?</aside>', re.DOTALL),
+    re.compile(r'<p class="iop-booklet-link">.*?</p>', re.DOTALL),
+)
+
+
+def built_page_path(site_dir: Path, url: str) -> Path:
+    """The file a page of ``url`` was written to (``about/`` -> ``about/index.html``)."""
+    if url == "" or url.endswith("/"):
+        return site_dir / url / "index.html"
+    return site_dir / url
+
+
+def built_article_html(page: str) -> str:
+    """A built page's content as the booklet prints it: the inside of its ``<article>`` from the
+    title on (the notices above the title are the screen's), without the review block and the
+    booklet link. Raises BookletError when the page has no article."""
+    found = _ARTICLE.search(page)
+    if found is None:
+        raise BookletError("a page built from its own template has no <article> to print")
+    article = found.group(1)
+    title = _FIRST_H1_START.search(article)
+    if title is not None:
+        article = article[title.start() :]
+    for extra in _BUILT_PAGE_EXTRAS:
+        article = extra.sub("", article)
+    return article.strip()
+
+
+def booklet_partial(environment: jinja2.Environment, template: str) -> str | None:
+    """The booklet partial for pages built from ``template``, if the templates folder has one."""
+    if not template:
+        return None
+    name = f"{BOOKLET_PARTIALS}/{template}"
+    try:
+        environment.get_template(name)
+    except jinja2.TemplateNotFound:
+        return None
+    return name
+
+
+def page_chapter(
+    environment: jinja2.Environment,
+    site_dir: Path,
+    *,
+    url: str,
+    title: str,
+    html: str,
+    meta: dict[str, Any],
+) -> Chapter:
+    """One navigation page as a chapter. A page built from a template without a booklet partial
+    is taken from its built file, so what its template adds (tables built from data) is printed
+    too; any other page's chapter starts from its Markdown HTML (``html``)."""
+    chapter = Chapter(url=url, title=title, html=html, meta=meta)
+    if chapter.template and booklet_partial(environment, chapter.template) is None:
+        path = built_page_path(site_dir, url)
+        try:
+            chapter.html = built_article_html(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise BookletError(f"the built page {path} cannot be read: {error}") from error
+    return chapter
+
+
 def build_date(chapters: Iterable[Chapter]) -> datetime.date | None:
     """The latest ``reviewed`` date: the booklet's date, so the same pages give the same PDF."""
     dates = [
@@ -128,7 +215,22 @@ def booklet_environment(templates_dir: Path) -> jinja2.Environment:
     """Jinja for the booklet: the site's own templates folder, so it shares the site's partials."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True)
     environment.filters["css_string"] = css_string
+    # The self-assessment's key is built from the same rules as "How this tool decides".
+    environment.filters["answer_effects"] = answer_effects
     return environment
+
+
+def chapter_source_html(
+    environment: jinja2.Environment, chapter: Chapter, context: dict[str, Any]
+) -> str:
+    """The chapter's HTML before it is fitted into the booklet: its booklet partial, given the
+    page's own HTML as ``content``, or the page's HTML as it is."""
+    partial = booklet_partial(environment, chapter.template)
+    if partial is None:
+        return chapter.html
+    return environment.get_template(partial).render(
+        context, chapter=chapter, content=Markup(chapter.html)
+    )
 
 
 def render_booklet_html(
@@ -139,24 +241,37 @@ def render_booklet_html(
     extra: dict[str, Any],
     language: str,
     strings: dict[str, str] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> str:
     """The booklet as one HTML document, from ``templates/booklet.html``; ``strings`` are the
-    language's interface strings (generator.interface_strings)."""
+    language's interface strings (generator.interface_strings), ``data`` the data files (by
+    stem) that booklet partials read."""
     anchors = {chapter.url: chapter.anchor for chapter in chapters}
+    context = {
+        "site_name": site_name,
+        "extra": extra,
+        "language": language,
+        "strings": strings or {},
+        "data": data or {},
+        # Each chapter's title by URL, so a partial links only to chapters that are there, by
+        # the title the contents show.
+        "chapter_titles": {chapter.url: chapter.title for chapter in chapters},
+    }
+    bodies = []
+    for chapter in chapters:
+        source = Chapter(
+            chapter.url, chapter.title, chapter_source_html(environment, chapter, context), {}
+        )
+        bodies.append((chapter, Markup(chapter_html(source, anchors))))
     return environment.get_template("booklet.html").render(
-        chapters=[(chapter, Markup(chapter_html(chapter, anchors))) for chapter in chapters],
-        site_name=site_name,
-        extra=extra,
-        language=language,
-        build_date=build_date(chapters),
-        strings=strings or {},
+        context, chapters=bodies, build_date=build_date(chapters)
     )
 
 
 # ----------------------------------------------------------------- rendering with WeasyPrint
 
 
-def _site_only_fetcher(site_dir: Path, refused: list[str]) -> Any:
+def _site_only_fetcher(site_dir: Path, refused: list[str], read: list[str] | None = None) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = site_dir.resolve()
@@ -172,6 +287,8 @@ def _site_only_fetcher(site_dir: Path, refused: list[str]) -> Any:
                 refused.append(url)
                 raise ValueError(f"the booklet reads only files inside the built site: {url}")
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if read is not None:
+                read.append(path.relative_to(root).as_posix())
             return URLFetcherResponse(
                 path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
             )
@@ -190,17 +307,20 @@ def render_booklet_pdf(booklet_html: str, site_dir: Path) -> Booklet:
             "iop-guide plugin in site-config.yml"
         ) from error
     refused: list[str] = []
+    read: list[str] = []
     base_url = (site_dir.resolve() / "index.html").as_uri()
     try:
         document = weasyprint.HTML(
             string=booklet_html,
             base_url=base_url,
-            url_fetcher=_site_only_fetcher(site_dir, refused),
+            url_fetcher=_site_only_fetcher(site_dir, refused, read),
         ).render(pdf_variant="pdf/ua-1")
         pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     except Exception as error:  # WeasyPrint raises many types; report them the same way
         raise BookletError(f"WeasyPrint could not make the booklet: {error}") from error
-    return Booklet(pdf=pdf, page_count=len(document.pages), refused_urls=refused)
+    return Booklet(
+        pdf=pdf, page_count=len(document.pages), refused_urls=refused, read_files=sorted(set(read))
+    )
 
 
 # ----------------------------------------------------------------- the link on every page
@@ -217,11 +337,12 @@ def booklet_link_html(href: str, text: str = "The whole guide as a printable boo
     )
 
 
-def fill_booklet_facts(site_dir: Path, booklet: Booklet, pages_word: str = "pages") -> int:
-    """Write the booklet's page count and size into every built page; returns pages changed."""
+def fill_booklet_facts(pages: Iterable[Path], booklet: Booklet, pages_word: str = "pages") -> int:
+    """Write the booklet's page count and size into ``pages`` (one language's built pages, so
+    another language's booklet never fills them); returns how many changed."""
     facts = f", {booklet.page_count} {pages_word}, {booklet.size_text()}"
     changed = 0
-    for page in site_dir.rglob("*.html"):
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         if BOOKLET_FACTS_MARK in text:
             page.write_text(text.replace(BOOKLET_FACTS_MARK, facts), encoding="utf-8")

@@ -16,6 +16,7 @@ from generator.data_schemas import (
     cross_file_errors,
     validate_glossary,
     validate_levels,
+    validate_questions,
     validate_week,
 )
 from generator.errors import SiteError, display_path
@@ -34,6 +35,7 @@ VALIDATORS: dict[str, Callable[[LoadedYaml], list[SiteError]]] = {
     "glossary": validate_glossary,
     "levels": validate_levels,
     "week": validate_week,
+    "questions": validate_questions,
     "assessment": _validate_assessment,
 }
 
@@ -50,6 +52,19 @@ class DataFiles:
     broken: dict[str, str] = field(default_factory=dict)
 
 
+def read_data_file(
+    path: Path, shown: str, stem: str, data: DataFiles, errors: list[SiteError]
+) -> LoadedYaml | None:
+    """Read and parse one data file; if it cannot be read, record its error and mark it broken
+    (so errors on pages quoting it are folded into this one), and return None."""
+    try:
+        return load_yaml_text(read_text_file(str(path), shown), shown)
+    except UnreadableFileError as exc:
+        errors.append(exc.error)
+        data.broken[stem] = shown
+        return None
+
+
 def load_data_files(
     folder: Path, project_root: Path, only: frozenset[str] | None = None
 ) -> tuple[DataFiles, list[SiteError]]:
@@ -64,11 +79,8 @@ def load_data_files(
         stem = path.stem.replace("-", "_")
         if only is not None and stem not in only:
             continue
-        try:
-            loaded = load_yaml_text(read_text_file(str(path), shown), shown)
-        except UnreadableFileError as exc:
-            errors.append(exc.error)
-            data.broken[stem] = shown
+        loaded = read_data_file(path, shown, stem, data, errors)
+        if loaded is None:
             continue
         if stem in data.values:
             errors.append(

@@ -162,6 +162,90 @@ def validate_week(loaded: LoadedYaml) -> list[SiteError]:
     return validate(loaded, WEEK)
 
 
+def _is_id(value: str) -> tuple[str, str] | None:
+    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        return None
+    return (
+        f"'{value}' is not an id",
+        "use lower-case letters, digits and dashes, e.g. prior-authorization",
+    )
+
+
+_ID = Field(
+    str,
+    check=_is_id,
+    doc="a short id, never shown: other languages match the item by it",
+    example="prior-authorization",
+)
+
+_PROGRAM_QUESTION = Field(
+    dict,
+    keys={
+        "id": _ID,
+        "text": Field(str, check=_not_blank, doc="the question, as the reader asks it"),
+        "why": Field(str, check=_not_blank, doc="why the question matters"),
+        "good_answer": Field(str, check=_not_blank, doc="what a good answer sounds like"),
+    },
+)
+
+QUESTIONS = Field(
+    dict,
+    keys={
+        "program": Field(
+            list,
+            doc="the questions to ask a program, in groups, in order",
+            items=Field(
+                dict,
+                keys={
+                    "id": Field(
+                        str, check=_is_id, doc="the group's heading id", example=_ID.example
+                    ),
+                    "title": Field(str, check=_not_blank, doc="the group's heading"),
+                    "questions": Field(list, items=_PROGRAM_QUESTION, doc="its questions"),
+                },
+            ),
+        ),
+        "insurer": Field(
+            list,
+            doc="the questions to ask an insurance company, in order",
+            items=Field(
+                dict,
+                keys={
+                    "id": _ID,
+                    "text": Field(str, check=_not_blank, doc="the question"),
+                },
+            ),
+        ),
+    },
+)
+
+
+def validate_questions(loaded: LoadedYaml) -> list[SiteError]:
+    """The schema, and ids that name one item each: a translation finds its item by id."""
+    errors = validate(loaded, QUESTIONS)
+    if errors:
+        return errors
+    lists: list[tuple[tuple, list]] = [(("program",), loaded.data["program"])]
+    for index, group in enumerate(loaded.data["program"]):
+        lists.append((("program", index, "questions"), group["questions"]))
+    lists.append((("insurer",), loaded.data["insurer"]))
+    for path, items in lists:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item["id"] in seen:
+                first = loaded.line_of((*path, seen[item["id"]], "id"))
+                errors.append(
+                    loaded.error(
+                        (*path, index, "id"),
+                        f"a second item with the id '{item['id']}' (the first is on line {first})",
+                        "give each item an id of its own",
+                    )
+                )
+            else:
+                seen[item["id"]] = index
+    return errors
+
+
 def cross_file_errors(loaded: dict[str, LoadedYaml]) -> list[SiteError]:
     """Facts that two files must agree on: the sample week is an IOP week, so it has at least
     the IOP minimum of hours that levels.yml gives."""

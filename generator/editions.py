@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.data_files import DataFiles, load_data_files
+from generator.data_files import DataFiles, load_data_files, read_data_file
 from generator.errors import SiteError, display_path
 from generator.languages import Language, language_docs_dir, translated_nav
 from generator.site_config import SiteConfig
 from generator.word_overlays import DATA_SHARED_KEYS, overlay_words, part_of
-from generator.yaml_loader import LoadedYaml, UnreadableFileError, load_yaml_text, read_text_file
+from generator.yaml_loader import LoadedYaml
 
 # Data files that a language writes whole, not as words over the default file: the glossary
 # explains different terms in each language (a Spanish reader meets "copay" in English).
@@ -164,11 +164,8 @@ def language_data(
             errors.append(_missing_file(own_data_dir / f"{stem}.yml", base, project_root))
             continue
         shown = display_path(path, project_root)
-        try:
-            words = load_yaml_text(read_text_file(str(path), shown), shown)
-        except UnreadableFileError as exc:
-            errors.append(exc.error)
-            data.broken[stem] = shown
+        words = read_data_file(path, shown, stem, data, errors)
+        if words is None:
             continue
         result = overlay_words(base, words, DATA_SHARED_KEYS)
         if result.errors:

@@ -45,12 +45,14 @@ def link_error(
     read_page: Callable[[str], tuple[str, str] | None],
     page_names: Iterable[str] = (),
     anchors_of: Callable[[str], Iterable[str] | None] = lambda src_uri: None,
+    folder: str = "content/",
 ) -> SiteError | None:
     """The error for one of MkDocs' link messages, or None if ``message`` is not about a link.
 
     ``read_page(src_uri)`` gives a page's source and the path to show; ``page_names`` are the
     site's page files (to suggest one for a misspelt link); ``anchors_of(src_uri)`` gives the
-    ids a page has (to list them for a broken anchor).
+    ids a page has (to list them for a broken anchor); ``folder`` is the language's pages
+    folder as the editor sees it (``content/`` or ``content/es/``), named in the fix.
     """
     match = _PAGE_AND_LINK.match(message)
     if match is None:
@@ -76,24 +78,24 @@ def link_error(
         fix = _anchor_fix(wanted, anchors_of(target), target)
     else:
         kind = "a folder address, not a page file" if _UNRECOGNIZED.search(message) else ""
-        text = f"broken link '{link}': " + (kind or "there is no such page or file in content/")
+        text = f"broken link '{link}': " + (kind or f"there is no such page or file in {folder}")
         if suggestion:
             fix = f"did you mean '{suggestion['suggestion']}'?"
         else:
-            fix = _file_fix(link, page_names)
+            fix = _file_fix(link, page_names, folder)
     return SiteError(shown, text, fix, line=line, source_line=source_line)
 
 
-def _file_fix(link: str, page_names: Iterable[str]) -> str:
+def _file_fix(link: str, page_names: Iterable[str], folder: str) -> str:
     path = link.partition("#")[0]
     names = list(page_names)
     close = difflib.get_close_matches(path, names, n=1, cutoff=0.6)
     base = (
-        "links go to .md files or images inside content/, relative to this page "
+        f"links go to .md files or images inside {folder}, relative to this page "
         "(for example get-help-now.md)"
     )
     if close:
-        return f"did you mean '{close[0]}'? Links go to .md files or images inside content/"
+        return f"did you mean '{close[0]}'? Links go to .md files or images inside {folder}"
     return base
 
 

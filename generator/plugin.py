@@ -27,14 +27,14 @@ from mkdocs.utils import get_relative_url
 from generator.assessment import answer_effects, engine_data
 from generator.booklet import (
     BookletError,
-    Chapter,
     booklet_environment,
     booklet_link_html,
     booklet_path,
     fill_booklet_facts,
+    page_chapter,
     render_booklet_html,
-    render_booklet_pdf,
 )
+from generator.booklet_jobs import BookletCache, BookletJobs
 from generator.data_files import DataFiles, load_data_files
 from generator.deploy import example_address_problem, write_deploy_files
 from generator.editions import build_language, language_data, language_settings
@@ -59,7 +59,7 @@ from generator.table_labels import label_table_cells
 from generator.task_lists import name_task_list_boxes
 from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
-from generator.translation_status import translation_problems, translation_summary
+from generator.translation_status import translation_problems
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
@@ -68,6 +68,8 @@ log = get_plugin_logger(__name__)
 PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
 # Compiled theme templates (Material's and templates/), likewise (MemoryBytecodeCache).
 THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
+# Finished PDF booklets, reused while their HTML and files are unchanged (generator.booklet_jobs).
+BOOKLET_CACHE_DIR = Path(".cache") / "iop-guide" / "booklets"
 
 # Theme features every site gets. navigation.prune keeps build time linear in the number of
 # pages (Material otherwise writes the whole navigation into every page); instant navigation is
@@ -150,6 +152,10 @@ class BuildState:
         return shown
 
     page_html: dict[str, str] = field(default_factory=dict)
+    # The HTML files this build wrote for its pages, where the booklet's size and page count go.
+    page_files: list[Path] = field(default_factory=list)
+    # Each page's front matter by src_uri, as page_html, for the booklet's chapters.
+    page_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Pages in navigation order (src_uri -> URL and title), for the booklet.
     nav_pages: list[tuple[str, str, str]] = field(default_factory=list)
     # The language this build writes, every language of the site (the default first), and the
@@ -202,7 +208,11 @@ class _LinkWarningFilter(logging.Filter):
         if record.levelno < logging.WARNING:
             return True
         error = link_error(
-            record.getMessage(), self._read_page, self._page_names(), self._anchors_of
+            record.getMessage(),
+            self._read_page,
+            self._page_names(),
+            self._anchors_of,
+            display_path(self.docs_dir, self.project_root) + "/",
         )
         if error is None:
             return True
@@ -227,6 +237,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         self.template_cache = MemoryBytecodeCache()
         # `serve` previews rebuild on every save; the booklet takes seconds, so only builds make it.
         self.previewing = False
+        # The booklets of the build under way (every language), collected at its end.
+        self.booklet_jobs: BookletJobs | None = None
+        self.booklets_pending: list[tuple[int, Path, list[Path], str]] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep this plugin object across `serve` rebuilds
@@ -419,7 +432,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 review_release_problems(front_matter.meta, text, shown, datetime.date.today())
             )
             if not state.language.default and state.default_docs_dir is not None:
-                errors, problems = translation_problems(
+                errors, problems, summary = translation_problems(
                     front_matter.meta,
                     text,
                     shown,
@@ -429,9 +442,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 )
                 state.errors.extend(errors)
                 state.release_problems.extend(problems)
-                state.translation_status[page.file.src_uri] = translation_summary(
-                    front_matter.meta, state.default_docs_dir / page.file.src_uri
-                )
+                state.translation_status[page.file.src_uri] = summary
         return text
 
     def on_page_markdown(
@@ -475,6 +486,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             )
         )
         self.state.page_html[page.file.src_uri] = page_html
+        self.state.page_files.append(Path(page.file.abs_dest_path))
+        self.state.page_meta[page.file.src_uri] = dict(page.meta)
         if self._booklet_wanted():
             href = get_relative_url(booklet_path(_site_language(config)), page.url)
             strings = self.state.strings or {}
@@ -541,11 +554,15 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self._link_errors():
             raise PluginError(SiteErrors(self._errors_to_show()).format())
         if self._booklet_wanted():
-            self._write_booklet(config)
+            self._start_booklet(config)
         _rewrite_sitemap_gzip(Path(config.site_dir))
         self._remove_link_filter()
         if self.state.language.default:
-            self._build_other_languages(config)
+            try:
+                self._build_other_languages(config)
+                self._finish_booklets(config)
+            finally:
+                self._close_booklet_jobs(succeeded=False)
             write_deploy_files(
                 Path(config.site_dir),
                 config.site_url or "",
@@ -614,52 +631,93 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             )
         return result
 
-    def _write_booklet(self, config: MkDocsConfig) -> None:
-        """Render the booklet once for this language, then put its facts into every page."""
+    def _start_booklet(self, config: MkDocsConfig) -> None:
+        """Start laying out this language's booklet beside the build (generator.booklet_jobs);
+        `_finish_booklets` writes it and puts its facts into the pages."""
         assert self.state is not None
         language = _site_language(config)
-        chapters = [
-            Chapter(url=url, title=title, html=self.state.page_html[src], meta=self._meta(src))
-            for src, url, title in self.state.nav_pages
-            if src in self.state.page_html
-        ]
         templates = Path(config.theme.custom_dir or self.state.project_root / "templates")
         site_dir = Path(config.site_dir)
+        environment = booklet_environment(templates)
         try:
+            # Pages are written by now: a page built from its own template is read back whole.
+            chapters = [
+                page_chapter(
+                    environment,
+                    site_dir,
+                    url=url,
+                    title=title,
+                    html=self.state.page_html[src],
+                    meta=self._meta(src),
+                )
+                for src, url, title in self.state.nav_pages
+                if src in self.state.page_html
+            ]
             booklet_html = render_booklet_html(
-                booklet_environment(templates),
+                environment,
                 chapters,
                 site_name=config.site_name,
                 extra=self.state.extra,
                 language=language,
                 strings=self.state.strings,
+                data=self.state.data.values,
             )
-            booklet = render_booklet_pdf(booklet_html, site_dir)
         except (BookletError, jinja2.TemplateError) as error:
-            shown = display_path(config.config_file_path, self.state.project_root)
-            problem = SiteError(
-                shown,
-                f"the PDF booklet could not be made: {error}",
-                fix="fix the cause above, or set `booklet: false` under the iop-guide plugin",
-                key="plugins.iop-guide.booklet",
+            raise self._booklet_error(config, error) from error
+        if self.booklet_jobs is None:
+            self.booklet_jobs = BookletJobs(
+                BookletCache(self.state.project_root / BOOKLET_CACHE_DIR)
             )
-            raise PluginError(SiteErrors([problem]).format()) from error
-        target = site_dir / booklet_path(language)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(booklet.pdf)
-        fill_booklet_facts(
-            site_dir, booklet, (self.state.strings or {}).get("booklet_pages", "pages")
+        number = self.booklet_jobs.start(booklet_html, site_dir)
+        self.booklets_pending.append(
+            (
+                number,
+                site_dir / booklet_path(language),
+                list(self.state.page_files),
+                (self.state.strings or {}).get("booklet_pages", "pages"),
+            )
         )
+
+    def _finish_booklets(self, config: MkDocsConfig) -> None:
+        """Wait for every language's booklet, write it, and put its page count and size beside
+        the link on that language's pages."""
+        if self.booklet_jobs is None:
+            return
+        for number, target, pages, pages_word in self.booklets_pending:
+            try:
+                booklet = self.booklet_jobs.result(number)
+            except BookletError as error:
+                raise self._booklet_error(config, error) from error
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(booklet.pdf)
+            fill_booklet_facts(pages, booklet, pages_word)
+        self._close_booklet_jobs(succeeded=True)
+
+    def _close_booklet_jobs(self, *, succeeded: bool) -> None:
+        if self.booklet_jobs is not None:
+            self.booklet_jobs.close(succeeded=succeeded)
+        self.booklet_jobs = None
+        self.booklets_pending = []
+
+    def _booklet_error(self, config: MkDocsConfig, error: Exception) -> PluginError:
+        assert self.state is not None
+        shown = display_path(config.config_file_path, self.state.project_root)
+        problem = SiteError(
+            shown,
+            f"the PDF booklet could not be made: {error}",
+            fix="fix the cause above, or set `booklet: false` under the iop-guide plugin",
+            key="plugins.iop-guide.booklet",
+        )
+        return PluginError(SiteErrors([problem]).format())
 
     def _meta(self, src_uri: str) -> dict[str, Any]:
         assert self.state is not None
-        for record in self.state.pages:
-            if record.src_path.endswith("/" + src_uri):
-                return record.meta
-        return {}
+        return self.state.page_meta.get(src_uri, {})
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()
+        if self.state is not None and self.state.language.default:
+            self._close_booklet_jobs(succeeded=False)
 
     def _remove_link_filter(self) -> None:
         # The filter belongs to one build; a later build (serve) installs its own.

@@ -50,9 +50,11 @@ def translation_problems(
     english_path: Path,
     project_root: Path,
     language_name: str,
-) -> tuple[list, list]:
-    """Errors (the page cannot say what it translates) and release problems (it lags behind its
-    English page, or no qualified medical translator has checked it) of one translated page."""
+) -> tuple[list, list, str]:
+    """Errors (the page cannot say what it translates), release problems (it lags behind its
+    English page, or no qualified medical translator has checked it) and the status in a few
+    words for `iop-guide check`'s table, of one translated page. The English page is read and
+    hashed once, here, for all three."""
     from generator.errors import SiteError, display_path
     from generator.front_matter import _FRONT_MATTER_RE
 
@@ -60,29 +62,38 @@ def translation_problems(
     front_matter_end = _FRONT_MATTER_RE.match(text)
     last_line = text[: front_matter_end.end()].count("\n") if front_matter_end else 1
     if not english_path.is_file():
-        return [
-            SiteError(
-                shown,
-                f"there is no English page {english_shown} for this page to translate",
-                "give the page the file name of the English page it translates, or remove it",
-                line=1,
-            )
-        ], []
+        return (
+            [
+                SiteError(
+                    shown,
+                    f"there is no English page {english_shown} for this page to translate",
+                    "give the page the file name of the English page it translates, or remove it",
+                    line=1,
+                )
+            ],
+            [],
+            "unknown",
+        )
     current = source_hash(english_path.read_text(encoding="utf-8-sig"))
     status = meta.get("translation")
     if status is None:
-        return [
-            SiteError(
-                shown,
-                f"the page does not say which version of {english_shown} it translates",
-                f"add to its front matter: `translation: {{source_hash: {current}, translated: "
-                "YYYY-MM-DD}` (the hash of the English page as it is now)",
-                line=last_line,
-                key="translation",
-            )
-        ], []
+        return (
+            [
+                SiteError(
+                    shown,
+                    f"the page does not say which version of {english_shown} it translates",
+                    f"add to its front matter: `translation: {{source_hash: {current}, translated: "
+                    "YYYY-MM-DD}` (the hash of the English page as it is now)",
+                    line=last_line,
+                    key="translation",
+                )
+            ],
+            [],
+            "unknown",
+        )
     problems = []
-    if status.get("source_hash") != current:
+    stale = status.get("source_hash") != current
+    if stale:
         problems.append(
             SiteError(
                 shown,
@@ -105,7 +116,10 @@ def translation_problems(
                 key="translation_review",
             )
         )
-    return [], problems
+    summary = ("OUT OF DATE" if stale else "up to date") + (
+        ", checked" if meta.get("translation_review") else ", not checked"
+    )
+    return [], problems, summary
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -113,14 +127,3 @@ def _line_of(text: str, needle: str) -> int | None:
         if needle in line:
             return number
     return None
-
-
-def translation_summary(meta: dict, english_path: Path) -> str:
-    """The page's translation status in a few words, for `iop-guide check`'s table."""
-    status = meta.get("translation")
-    if not isinstance(status, dict) or not english_path.is_file():
-        return "unknown"
-    current = source_hash(english_path.read_text(encoding="utf-8-sig"))
-    state = "up to date" if status.get("source_hash") == current else "OUT OF DATE"
-    checked = "checked" if meta.get("translation_review") else "not checked"
-    return f"{state}, {checked}"

@@ -52,3 +52,28 @@ def assert_first_result(page, site_url: str, query: str, expected: str) -> None:
     href = first_search_result(page, query)
     target = href.split("?")[0].split("#")[0].removeprefix(site_url)
     assert target == expected, f"'{query}' led first to {href}"
+
+
+def assert_answers_kept_on_page(page, requests: list[str]) -> None:
+    """After a walk-through: no request was made (``requests`` was recorded from before the
+    first answer), nothing is stored or put in the address, and a reload starts empty.
+
+    The self-assessment's promise to readers is that their answers never leave the page; both
+    languages' tests check it through this one helper.
+    """
+    page.wait_for_timeout(300)
+    assert requests == [], "the assessment made a network request"
+    assert page.context.cookies() == []
+    stored = page.evaluate(
+        """async () => [
+            localStorage.length,
+            sessionStorage.length,
+            (await indexedDB.databases()).length,
+            (await caches.keys()).length,
+        ]"""
+    )
+    assert stored == [0, 0, 0, 0], "something was stored in the browser"
+    assert "harm" not in page.url and "?" not in page.url
+    page.reload()
+    assert page.locator(".iop-form input:checked").count() == 0
+    assert page.locator(".iop-result").is_hidden()

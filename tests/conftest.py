@@ -13,7 +13,7 @@ import sys
 import textwrap
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -318,3 +318,38 @@ def tree_digest(folder: Path) -> str:
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def assert_fails_keeping_site(
+    project: Path,
+    command: str,
+    capsys,
+    expected: Iterable[str],
+    *,
+    breaking: Callable[[], object],
+    absent: Iterable[str] = (),
+) -> str:
+    """Break a built project (``breaking``), run ``command``: it exits 1 with every part of
+    ``expected`` in one plain message (no traceback, no MkDocs summary, none of ``absent``), and
+    the site built before is byte-for-byte untouched with no temporary folder left. Returns the
+    message.
+
+    This is the promise editors get for every kind of bad input, so every bad-input test checks
+    it the same way, here.
+    """
+    before = tree_digest(project / "site")
+    breaking()
+    capsys.readouterr()
+    code = run_cli(command, "--config", str(project / "site-config.yml"))
+    message = capsys.readouterr().err
+    assert code == 1, message
+    for part in expected:
+        assert part in message, f"{part!r} missing from:\n{message}"
+    for part in absent:
+        assert part not in message, f"{part!r} should have been folded:\n{message}"
+    assert "Traceback" not in message
+    assert "Aborted with" not in message, "MkDocs' summary is noise after our own"
+    assert tree_digest(project / "site") == before, "a failed run changed the site folder"
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site.")]
+    assert leftovers == [], "a failed build left its temporary folder behind"
+    return message

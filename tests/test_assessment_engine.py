@@ -453,7 +453,12 @@ BROKEN = [
         id="message-lines-not-a-list",
     ),
     pytest.param(
-        [("    sources: [niaaa-navigator, niaaa-drinking-levels]\n", "    sources: [niaaa]\n")],
+        [
+            (
+                "    sources: [niaaa-navigator, niaaa-drinking-levels, niaaa-too-much]\n",
+                "    sources: [niaaa]\n",
+            )
+        ],
         "    sources: [niaaa]",
         "unknown source 'niaaa'",
         id="note-names-an-unknown-source",

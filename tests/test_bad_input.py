@@ -7,12 +7,11 @@ import pytest
 
 from tests.conftest import (
     _minimal_config,
+    assert_fails_keeping_site,
     build,
     line_of,
     page,
     replace_once,
-    run_cli,
-    tree_digest,
     write_files,
 )
 
@@ -355,23 +354,14 @@ def test_bad_input_fails_with_file_line_and_fix_and_keeps_the_old_site(
     files, expected = CASES[case]
     project = make_project()
     assert build(project) == 0
-    before = tree_digest(project / "site")
-    capsys.readouterr()
-
-    write_files(project, files)
-    code = run_cli(command, "--config", str(project / "site-config.yml"))
-    message = capsys.readouterr().err
-
-    assert code == 1
-    for part in expected:
-        assert part in message, f"{part!r} missing from:\n{message}"
-    for part in ABSENT.get(case, ()):
-        assert part not in message, f"{part!r} should have been folded:\n{message}"
-    assert "Traceback" not in message
-    assert "Aborted with" not in message, "MkDocs' summary is noise after our own"
-    assert tree_digest(project / "site") == before
-    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site.")]
-    assert leftovers == [], "a failed build left its temporary folder behind"
+    assert_fails_keeping_site(
+        project,
+        command,
+        capsys,
+        expected,
+        breaking=lambda: write_files(project, files),
+        absent=ABSENT.get(case, ()),
+    )
 
 
 def test_errors_are_all_reported_in_one_run(make_project, capsys) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.yaml_loader import MAX_ALIAS_ENTRIES, MAX_FILE_BYTES
-from tests.conftest import build, page, run_cli, tree_digest, write_files
+from tests.conftest import assert_fails_keeping_site, build, page, write_files
 
 COMMANDS = ["build", "check"]
 
@@ -32,21 +32,14 @@ def _fails_located(
     """Build once, break the project (write ``files``, or call ``change``), run ``command``: it
     fails, names the place, and the site built before is untouched. Returns the error output."""
     assert build(project) == 0
-    before = tree_digest(project / "site")
-    capsys.readouterr()
-    if files:
-        write_files(project, files)
-    if change:
-        change()
-    code = run_cli(command, "--config", str(project / "site-config.yml"))
-    message = capsys.readouterr().err
-    assert code == 1, message
-    for part in expected:
-        assert part in message, f"{part!r} missing from:\n{message}"
-    assert "Traceback" not in message
-    assert tree_digest(project / "site") == before
-    assert [p.name for p in project.iterdir() if p.name.startswith(".site.")] == []
-    return message
+
+    def breaking() -> None:
+        if files:
+            write_files(project, files)
+        if change:
+            change()
+
+    return assert_fails_keeping_site(project, command, capsys, expected, breaking=breaking)
 
 
 # ---------------------------------------------------------------- Jinja: the sandbox

@@ -1,0 +1,188 @@
+"""PDF booklets laid out beside the build, and kept between builds while nothing they show changed.
+
+Laying out a booklet of about a hundred pages costs WeasyPrint several seconds of CPU per
+language: far more than the rest of the build. Two things keep it off the editor's wait:
+
+- **Beside the build.** Each booklet is laid out in a worker process as soon as its language's
+  pages are written, while the main process builds the next language; the build waits for the
+  booklets only at its very end. On two cores the English booklet is laid out while the Spanish
+  pages are built.
+- **Kept between builds.** A booklet depends only on its HTML (every chapter's text, the crisis
+  lines, the date, the interface words), on the site files WeasyPrint read for it (the booklet
+  stylesheet, images) and on the versions of WeasyPrint and its PDF writer. A finished booklet
+  is stored under ``.cache/iop-guide/booklets/`` with the hashes of those files; a later build
+  whose HTML and files are the same reuses it, and any change lays it out again. Fonts come from
+  the system (fontconfig) and are not part of the key: after changing the build machine's fonts,
+  delete the folder.
+
+A cache is only a shortcut: failing to read or write it never fails a build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.booklet import Booklet, BookletError, render_booklet_pdf
+
+# Bump when what a stored booklet holds, or what its key covers, changes.
+_CACHE_FORMAT = "1"
+# What WeasyPrint's output depends on besides the HTML and the files it reads.
+_RENDERERS = ("weasyprint", "pydyf")
+
+
+def _versions() -> str:
+    parts = []
+    for name in _RENDERERS:
+        try:
+            parts.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name}=missing")
+    return ";".join(parts)
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class BookletCache:
+    """Finished booklets on disk, one ``<key>.pdf`` and ``<key>.json`` pair per booklet, the key
+    made from the HTML and the renderer versions; the JSON lists the site files read and their
+    hashes, checked before a stored booklet is reused."""
+
+    folder: Path
+
+    def key(self, booklet_html: str) -> str:
+        digest = hashlib.sha256()
+        for part in (_CACHE_FORMAT, _versions(), booklet_html):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()[:32]
+
+    def load(self, key: str, site_dir: Path) -> Booklet | None:
+        try:
+            facts = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = (self.folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        files = facts.get("files")
+        if not isinstance(files, dict) or facts.get("bytes") != len(pdf):
+            return None
+        for name, expected in files.items():
+            if _file_hash(site_dir / name) != expected:
+                return None
+        return Booklet(pdf=pdf, page_count=int(facts["pages"]), read_files=sorted(files))
+
+    def store(self, key: str, booklet: Booklet, site_dir: Path) -> None:
+        files = {name: _file_hash(site_dir / name) for name in booklet.read_files}
+        facts = {"pages": booklet.page_count, "bytes": len(booklet.pdf), "files": files}
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.folder / f"{key}.pdf", booklet.pdf)
+            # The facts last: an entry without them is never read.
+            _write_atomically(self.folder / f"{key}.json", json.dumps(facts).encode("utf-8"))
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove booklets other than ``keep`` (the ones this build used)."""
+        with contextlib.suppress(OSError):
+            for entry in self.folder.iterdir():
+                if entry.name.split(".", 1)[0] not in keep:
+                    entry.unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def _worker_pool() -> ProcessPoolExecutor:
+    method = "spawn"
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        method = "fork"
+        # Imported before forking so every worker has it; if it cannot be imported, the
+        # worker's own import reports why (generator.booklet.render_booklet_pdf).
+        with contextlib.suppress(ImportError, OSError):
+            import weasyprint  # noqa: F401
+    workers = max(1, min(2, os.cpu_count() or 1))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+
+@dataclass
+class _Job:
+    key: str
+    site_dir: Path
+    done: Booklet | None = None
+    future: Future[Booklet] | None = None
+
+
+class BookletJobs:
+    """The booklets of one build (every language): started as each language's pages are
+    written, collected once at the end.
+
+    Workers are forked when this process runs no other thread, with WeasyPrint imported
+    first, so a worker starts in milliseconds; forking a process that runs threads (a preview
+    server's watcher, a test's browser driver) is unsafe, so then they are spawned as fresh
+    interpreters (about a second more each). At most two booklets are laid out at once: more
+    workers would only compete with the main build on a two-core machine.
+    """
+
+    def __init__(self, cache: BookletCache | None) -> None:
+        self._cache = cache
+        self._pool: ProcessPoolExecutor | None = None
+        self._jobs: list[_Job] = []
+
+    def start(self, booklet_html: str, site_dir: Path) -> int:
+        """Start laying out a booklet (or take the stored one); returns its number for
+        ``result``."""
+        key = self._cache.key(booklet_html) if self._cache is not None else ""
+        job = _Job(key=key, site_dir=site_dir)
+        if self._cache is not None:
+            job.done = self._cache.load(key, site_dir)
+        if job.done is None:
+            if self._pool is None:
+                self._pool = _worker_pool()
+            job.future = self._pool.submit(render_booklet_pdf, booklet_html, site_dir)
+        self._jobs.append(job)
+        return len(self._jobs) - 1
+
+    def result(self, number: int) -> Booklet:
+        """The finished booklet (waiting for it); raises BookletError if it could not be made."""
+        job = self._jobs[number]
+        if job.done is None:
+            assert job.future is not None
+            try:
+                job.done = job.future.result()
+            except BrokenProcessPool as error:
+                raise BookletError(
+                    f"the process laying out the booklet stopped unexpectedly ({error})"
+                ) from error
+            if self._cache is not None:
+                self._cache.store(job.key, job.done, job.site_dir)
+        return job.done
+
+    def close(self, *, succeeded: bool) -> None:
+        """Stop the workers; after a complete build, forget stored booklets it did not use."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if succeeded and self._cache is not None:
+            self._cache.prune({job.key for job in self._jobs})
+        self._jobs = []
