@@ -131,8 +131,9 @@ def test_home_cards_are_two_by_two_on_a_desktop_and_wholly_tappable(make_page) -
 
 
 @pytest.mark.parametrize("width", [375, 320])
-def test_crisis_strip_is_one_line_of_real_buttons_on_phones(make_page, width: int) -> None:
-    page = make_page("get-help-now/", width=width, height=640)
+@pytest.mark.parametrize("path", ["get-help-now/", "es/get-help-now/"])  # Spanish labels are longer
+def test_crisis_strip_is_one_line_of_real_buttons_on_phones(make_page, path, width: int) -> None:
+    page = make_page(path, width=width, height=640)
     assert _box(page.locator(".md-banner"))["height"] <= 64
     links = page.locator(".iop-crisis a:visible")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
