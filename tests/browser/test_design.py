@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_assessment_page import CALM, CRISIS, walk
-from tests.browser.test_site import _pages
+from tests.browser.test_site import ALL_PAGES, _pages
+from tests.conftest import REPO
 
 WIDTHS = [1280, 375]
 TAP = 44  # px: the smallest tap target a call or text button may have
@@ -70,13 +71,22 @@ _LINE_LENGTH = """() => {
 }"""
 
 # Elements of .md-content that stick out of it, or scroll containers whose content is clipped.
+# Text hidden from sight for screen readers (inside a 1 px box that clips it) is not seen.
 _OVERFLOW = """() => {
     const content = document.querySelector(".md-content").getBoundingClientRect();
+    const unseen = el => {
+        for (let a = el; a; a = a.parentElement) {
+            const box = a.getBoundingClientRect();
+            if (box.width <= 1 && box.height <= 1 && getComputedStyle(a).overflow === "hidden")
+                return true;
+        }
+        return false;
+    };
     const out = [];
     for (const el of document.querySelectorAll(".md-content *")) {
         if (!el.getClientRects().length) continue;
         const box = el.getBoundingClientRect();
-        if (box.width <= 1) continue;
+        if (box.width <= 1 || unseen(el)) continue;
         const name = `${el.tagName}.${el.className}`;
         if (box.right > content.right + 1 || box.left < content.left - 1)
             out.push(name + " sticks out");
@@ -121,8 +131,9 @@ def test_home_cards_are_two_by_two_on_a_desktop_and_wholly_tappable(make_page) -
 
 
 @pytest.mark.parametrize("width", [375, 320])
-def test_crisis_strip_is_one_line_of_real_buttons_on_phones(make_page, width: int) -> None:
-    page = make_page("get-help-now/", width=width, height=640)
+@pytest.mark.parametrize("path", ["get-help-now/", "es/get-help-now/"])  # Spanish labels are longer
+def test_crisis_strip_is_one_line_of_real_buttons_on_phones(make_page, path, width: int) -> None:
+    page = make_page(path, width=width, height=640)
     assert _box(page.locator(".md-banner"))["height"] <= 64
     links = page.locator(".iop-crisis a:visible")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
@@ -278,3 +289,80 @@ def test_type_is_bold_dark_large_and_in_short_lines(make_page, path: str) -> Non
             assert longest <= 80, f"{longest:.0f} characters a line: {where}"
             assert page.evaluate(_OVERFLOW) == []
         page.close()
+
+
+# Words of table cells that the browser split across two lines: for each word (whitespace and
+# hyphens, dashes and slashes are break points), a Range over its letters; a word on one line
+# has all its boxes on that line, a word broken mid-word has boxes on two.
+_SPLIT_WORDS = """() => {
+    const broken = [];
+    for (const cell of document.querySelectorAll(".md-content td, .md-content th")) {
+        if (!cell.getClientRects().length) continue;
+        const nodes = [];
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+        const text = nodes.map(n => n.textContent).join("");
+        const at = index => {
+            for (const node of nodes) {
+                if (index <= node.textContent.length) return [node, index];
+                index -= node.textContent.length;
+            }
+        };
+        const line = parseFloat(getComputedStyle(cell).lineHeight) || 20;
+        for (const match of text.matchAll(/[^\\s\\-\\u2010-\\u2014\\/]+/g)) {
+            if (match[0].length < 2) continue;
+            const range = document.createRange();
+            range.setStart(...at(match.index));
+            range.setEnd(...at(match.index + match[0].length));
+            const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top);
+            if (tops.length && Math.max(...tops) - Math.min(...tops) > line / 2)
+                broken.push(match[0]);
+        }
+    }
+    return broken;
+}"""
+
+
+def _has_table(path: str) -> bool:
+    """Whether a page's Markdown has a table (written out, or from a data file)."""
+    name = path.rstrip("/") or "index"
+    if name in ("", "es"):
+        name += "/index"
+    source = (REPO / "content" / f"{name.lstrip('/')}.md").read_text(encoding="utf-8")
+    # A table's delimiter row: "| --- | --- |", written out or by a {% for %} loop.
+    return (
+        any(
+            line.startswith("|") and "---" in line and "|" in line[1:]
+            for line in source.splitlines()
+        )
+        or "data_table(" in source
+    )
+
+
+TABLE_PAGES = [path for path in ALL_PAGES if _has_table(path)]
+
+
+def test_the_word_check_finds_a_word_split_mid_word(make_page) -> None:
+    page = make_page("levels-of-care/", width=1280)
+    assert page.evaluate(_SPLIT_WORDS) == []
+    # A column squeezed to three letters' width, allowed to break anywhere: the check sees it.
+    page.add_style_tag(
+        content=".md-content td:first-child { width: 3ch !important; max-width: 3ch;"
+        " overflow-wrap: anywhere !important; }"
+    )
+    assert page.evaluate(_SPLIT_WORDS) != []
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+@pytest.mark.parametrize("path", TABLE_PAGES)
+def test_tables_fit_on_desktop_with_every_word_whole(make_page, path: str, width: int) -> None:
+    assert len(TABLE_PAGES) >= 10 and any(p.startswith("es/") for p in TABLE_PAGES)
+    page = make_page(path, width=width)
+    assert page.locator(".md-content table").count() >= 1
+    assert page.evaluate(_SPLIT_WORDS) == [], f"{path} at {width}px"
+    assert page.evaluate(_OVERFLOW) == [], f"{path} at {width}px"
+    assert page.evaluate(_SMALL_TEXT) == [], f"{path} at {width}px"
+    # Still a table: each row's cells side by side, sharing the row's top.
+    row = page.locator(".md-content table tbody tr").first
+    tops = {round(box["y"]) for box in (td.bounding_box() for td in row.locator("td").all())}
+    assert len(tops) == 1, f"{path} at {width}px: the row is not laid out as a row"
