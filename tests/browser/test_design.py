@@ -162,8 +162,10 @@ def test_get_help_now_button_stays_in_the_sticky_header(make_page, width: int) -
     page.wait_for_url("**/get-help-now/")
 
 
-def test_phone_header_shows_a_short_title_that_is_not_cut_off(make_page) -> None:
-    page = make_page("levels-of-care/", width=375)
+@pytest.mark.parametrize("width", [375, 320])
+@pytest.mark.parametrize("path", ["levels-of-care/", "es/levels-of-care/"])
+def test_phone_header_shows_a_short_title_that_is_not_cut_off(make_page, path, width) -> None:
+    page = make_page(path, width=width)
     title = page.locator(".md-header .iop-header__short").first
     assert title.is_visible()
     assert title.evaluate("el => el.scrollWidth <= el.clientWidth + 1 && el.offsetWidth > 0")
