@@ -143,6 +143,16 @@ def test_crisis_strip_is_one_line_of_real_buttons_on_phones(make_page, path, wid
         assert box["width"] >= TAP and box["height"] >= TAP, f"{hrefs[i]} is {box}"
 
 
+@pytest.mark.parametrize("width", [1024, 1280, 1440, 1600, 1920])
+@pytest.mark.parametrize("path", ["", "es/"])
+def test_crisis_strip_stays_one_line_on_wide_screens(make_page, path, width: int) -> None:
+    page = make_page(path, width=width)
+    numbers = page.locator(".iop-crisis a:visible")
+    tops = {round(_box(numbers.nth(i))["y"]) for i in range(numbers.count())}
+    assert len(tops) == 1, f"the strip's numbers sit on {len(tops)} lines"
+    assert _box(page.locator(".md-banner"))["height"] <= 64
+
+
 def test_crisis_strip_gives_full_detail_from_tablet_width(make_page) -> None:
     page = make_page("", width=1280)
     text = " ".join(page.locator(".iop-crisis").inner_text().split())
