@@ -52,6 +52,8 @@ class Chapter:
     title: str
     html: str
     meta: dict[str, Any]
+    # The booklet partial that prints it (``booklet_partial``), looked up once by page_chapter.
+    partial: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -184,7 +186,8 @@ def page_chapter(
     is taken from its built file, so what its template adds (tables built from data) is printed
     too; any other page's chapter starts from its Markdown HTML (``html``)."""
     chapter = Chapter(url=url, title=title, html=html, meta=meta)
-    if chapter.template and booklet_partial(environment, chapter.template) is None:
+    chapter.partial = booklet_partial(environment, chapter.template)
+    if chapter.template and chapter.partial is None:
         path = built_page_path(site_dir, url)
         try:
             chapter.html = built_article_html(path.read_text(encoding="utf-8"))
@@ -223,12 +226,11 @@ def booklet_environment(templates_dir: Path) -> jinja2.Environment:
 def chapter_source_html(
     environment: jinja2.Environment, chapter: Chapter, context: dict[str, Any]
 ) -> str:
-    """The chapter's HTML before it is fitted into the booklet: its booklet partial, given the
-    page's own HTML as ``content``, or the page's HTML as it is."""
-    partial = booklet_partial(environment, chapter.template)
-    if partial is None:
+    """The chapter's HTML before it is fitted into the booklet: its booklet partial
+    (``chapter.partial``), given the page's own HTML as ``content``, or the page's HTML as it is."""
+    if chapter.partial is None:
         return chapter.html
-    return environment.get_template(partial).render(
+    return environment.get_template(chapter.partial).render(
         context, chapter=chapter, content=Markup(chapter.html)
     )
 
