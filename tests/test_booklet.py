@@ -29,6 +29,7 @@ from generator.booklet import (
     chapter_source_html,
     css_string,
     page_chapter,
+    render_booklet_html,
     render_booklet_pdf,
 )
 from generator.data_files import load_data_files
@@ -478,6 +479,31 @@ def test_links_between_pages_become_links_inside_the_booklet() -> None:
     assert 'href="#chapter-get-help--call"' in html
     assert 'href="https://example.org/"' in html
     assert 'href="../missing/"' in html
+
+
+def test_each_chapter_s_sources_heading_has_a_well_formed_id_of_its_own() -> None:
+    # The review partial's `id="page-sources"` is renamed per chapter; it once came out as
+    # `id=&#34;chapter-a--page-sources&#34;`, which WeasyPrint ignored as an anchor.
+    environment = booklet_environment(REPO / "templates")
+    meta = {
+        "reviewed": datetime.date(2026, 1, 2),
+        "next_review": datetime.date(2027, 1, 2),
+        "sources": [
+            {
+                "title": "T",
+                "publisher": "P",
+                "url": "https://example.org/",
+                "accessed": datetime.date(2026, 1, 2),
+            }
+        ],
+    }
+    chapters = [Chapter("a/", "A", "<p>A.</p>", meta), Chapter("b/c/", "C", "<p>C.</p>", meta)]
+    extra = yaml.safe_load((REPO / "site-config.yml").read_text(encoding="utf-8"))["extra"]
+    html = render_booklet_html(
+        environment, chapters, site_name="Org", extra=extra, language="en", strings=_strings("en")
+    )
+    ids = re.findall(r'<h2 class="iop-review__heading" id=([^\s>]+)>', html)
+    assert ids == ['"chapter-a--page-sources"', '"chapter-b-c--page-sources"']
 
 
 def test_build_date_is_the_latest_review_so_builds_are_reproducible() -> None:
