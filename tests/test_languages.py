@@ -613,6 +613,21 @@ def test_the_switcher_leads_to_the_same_page_in_the_other_language_and_back(
         assert _html(file).xpath(NOTES) == [], path
 
 
+def _numbered_steps(document) -> list[int]:
+    """How many items each numbered list in the page's article has, in order."""
+    return [len(ol.xpath("./li")) for ol in document.xpath("//article//ol")]
+
+
+def test_numbered_steps_have_the_same_count_in_both_languages(real_pages) -> None:
+    # A wrapped line that starts with an expression filling in as "911." once became a step of
+    # its own in the Spanish overdose steps, cutting the 911 instruction in two. Numbered lists
+    # are steps to follow: a translation has as many as its English page.
+    for path, file in real_pages.items():
+        if path.startswith("es/"):
+            english = _numbered_steps(_html(real_pages[path.removeprefix("es/")]))
+            assert _numbered_steps(_html(file)) == english, path
+
+
 def _words_of(document) -> str:
     """A page's visible text and attribute values (labels), whitespace made plain."""
     values = [document.text_content()]
