@@ -60,6 +60,7 @@ from generator.task_lists import name_task_list_boxes
 from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
 from generator.translation_status import translation_problems
+from generator.wrapped_numbers import wrapped_number_errors
 from generator.yaml_loader import UnreadableFileError, read_text_file
 
 log = get_plugin_logger(__name__)
@@ -464,6 +465,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 page_render_errors(error, state.environment, markdown, context, shown, first_line)
             )
             return ""
+        # A wrapped line that fills in as "911. …" would become a list item of its own.
+        state.errors.extend(
+            wrapped_number_errors(state.environment, markdown, context, shown, first_line)
+        )
         return rendered + state.abbreviations
 
     def on_page_content(

@@ -96,6 +96,16 @@ CASES = {
         },
         ("content/index.md:16", "days_per_weak", "We meet {{ program.days_per_weak }} days."),
     ),
+    "wrapped list line that fills in as a new numbered item": (
+        {
+            "content/index.md": page(
+                "Home",
+                "Steps:\n\n1. **Help them breathe.** Do what the operator at\n"
+                "   {{ crisis.emergency.call }}. tells you.\n2. **Stay with them.**",
+            )
+        },
+        ("content/index.md:17", 'fills in as "911."', "re-wrap the lines"),
+    ),
     "Jinja syntax error": (
         {"content/index.md": page("Home", "Line one.\n\n{% if program.telehealth %}\nVideo.")},
         ("content/index.md:", "template syntax error", "{% endif %}"),
