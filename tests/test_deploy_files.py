@@ -434,3 +434,21 @@ def test_netlify_builds_with_a_python_the_package_accepts_into_the_published_fol
         assert arguments.out == netlify["build"]["publish"], name
         assert arguments.base_url in ("$URL", "$DEPLOY_PRIME_URL"), name
         assert arguments.release is (name == "production"), name
+
+
+def test_netlify_serves_each_language_its_own_not_found_page() -> None:
+    import tomllib
+
+    netlify = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((REPO / "site-config.yml").read_text(encoding="utf-8"))
+    extra = config["extra"]
+    others = [
+        lang["code"] for lang in extra["languages"] if lang["code"] != extra["default_language"]
+    ]
+    assert others, "the real site has a second language"
+    rules = {
+        (rule["from"], rule["to"], rule["status"], rule.get("force", False))
+        for rule in netlify["redirects"]
+    }
+    for code in others:
+        assert (f"/{code}/*", f"/{code}/404.html", 404, False) in rules, code
