@@ -371,8 +371,10 @@ BROKEN = [
     pytest.param(
         [
             (
-                "lines: [emergency]\n    link: {page: overdose.md,",
-                "lines: [emergency]\n    link: {page: overdose/,",
+                "daily]}\n    urgent: true\n    lines: [emergency]\n    link: {page: overdose.md, "
+                'text: "Overdose: naloxone and what to do"}\n    sources: [fda-naloxone',
+                "daily]}\n    urgent: true\n    lines: [emergency]\n    link: {page: overdose/, "
+                'text: "Overdose: naloxone and what to do"}\n    sources: [fda-naloxone',
             )
         ],
         "link: {page: overdose/",

@@ -5,7 +5,8 @@ space, some 45 million sets, is too large to try).
 Each property is one of the promises of issue 9: danger answers always lead to urgent help, more
 risk never lowers the level, daily opioid use always brings the medicine and naloxone messages,
 pregnancy with opioid use never leaves withdrawal management as the only path, a "not sure"
-about withdrawal always puts a caution above the level, and confusion is always urgent.
+about withdrawal always puts a caution above the level and never suggests less than a "yes",
+and confusion is always urgent.
 """
 
 from __future__ import annotations
@@ -122,6 +123,28 @@ def test_not_sure_about_withdrawal_puts_the_caution_above_the_level(results) -> 
             checked += 1
     assert MESSAGES["withdrawal-unsure"]["urgent"]
     assert checked > 1_000
+
+
+def test_not_sure_on_a_danger_question_never_suggests_less_than_the_danger_answer(
+    results,
+) -> None:
+    """Not knowing is no reason to suggest less care: on a question with a danger answer, "I'm
+    not sure" leads to at least the level that answer leads to, whatever the other answers."""
+    unsure = {
+        question: {option for q, option in DANGER if q == question}
+        for question, choices in OPTIONS.items()
+        if "not_sure" in choices and any(q == question for q, _ in DANGER)
+    }
+    assert set(unsure) == {"withdrawal_history", "withdrawal_signs"}
+    checked = 0
+    for answers, _ in results:
+        for question, dangers in unsure.items():
+            for danger in dangers:
+                as_danger = ENGINE.evaluate({**answers, question: danger})
+                as_unsure = ENGINE.evaluate({**answers, question: "not_sure"})
+                assert RANK[as_unsure.level] <= RANK[as_danger.level], (question, answers)
+                checked += 1
+    assert checked > len(results)
 
 
 def test_very_confused_is_always_urgent(results) -> None:

@@ -41,7 +41,7 @@ FINDINGS = [
     pytest.param({"sedatives": "prescribed"}, "outpatient", ["prescribed-sedatives"],
                  id="4-prescribed-sedatives-are-not-ignored"),
     pytest.param({"withdrawal_history": "not_sure", "withdrawal_signs": "not_sure"},
-                 "outpatient", ["withdrawal-unsure"], id="5-not-sure-caution-above-the-level"),
+                 "withdrawal", ["withdrawal-unsure"], id="5-not-sure-caution-above-the-level"),
     pytest.param({"confused": "yes"}, "medical", [], id="6-very-confused-is-urgent"),
     pytest.param({"physical": "serious"}, "medical", [], id="7-worsening-health-doctor-first"),
     pytest.param({"age": "teen"}, "outpatient", ["teen"], id="8-teen"),

@@ -64,7 +64,7 @@ URGENT_PATHS = [
     pytest.param({"sedatives": "prescribed"}, "outpatient", [], ["prescribed-sedatives"],
                  id="prescribed-sedatives"),
     pytest.param({"withdrawal_history": "not_sure", "withdrawal_signs": "not_sure"},
-                 "outpatient", [], ["withdrawal-unsure"], id="withdrawal-unsure"),
+                 "withdrawal", ["withdrawal"], ["withdrawal-unsure"], id="withdrawal-unsure"),
     pytest.param({"home": "violence"}, "residential", [], ["violence-at-home"],
                  id="violence-at-home"),
     pytest.param({"pregnant": "yes", "opioids": "daily"}, "iop", [],
