@@ -229,6 +229,13 @@ def use_cache_folder(folder: Path | None) -> None:
     _cache_folder = folder
 
 
+def forget_parsed() -> None:
+    """Drop the documents kept in memory (the next reading uses the disk, or parses): what a new
+    process starts with."""
+    _memory.clear()
+    _written.clear()
+
+
 def prune_cache_folder() -> int:
     """Remove the entries of the cache folder that were not read since it was chosen or last
     pruned (call after a complete build, which read every file). Returns how many went."""
@@ -317,7 +324,16 @@ def _read_entry(key: str) -> tuple[Any, dict[KeyPath, int]] | None:
         found = _from_payload(payload)
         if found is not None:
             if _cache_folder is not None and (_cache_folder, key) not in _written:
-                _write_entry(_cache_folder, key, payload)
+                # Parsed before this folder was chosen (site-config.yml, by the command):
+                # written unless the folder holds it intact.
+                try:
+                    stored = (_cache_folder / f"{key}.marshal").read_bytes()
+                except OSError:
+                    stored = b""
+                if stored == hashlib.sha256(payload).digest() + payload:
+                    _written.add((_cache_folder, key))
+                else:
+                    _write_entry(_cache_folder, key, payload)
             return found
         del _memory[key]
     if _cache_folder is None:
