@@ -78,12 +78,19 @@ def render_tables(results: Path) -> str:
     if cache:
         for name, site in cache["sites"].items():
             where = "real site" if name == "real" else f"{int(name):,} synthetic pages"
+            if site.get("languages"):
+                where += f" ({' + '.join(site['languages'])})"
+            if cache.get("booklet") is False:
+                where += ", booklet off"
             for kind in ("warm", "cold"):
                 target = cache[f"target_{kind}_ratio"]
                 lines.append(
                     f"| 7 | {kind} build, {where} ({site['runs']} alternating runs) | ours "
-                    f"{site[kind]['median_seconds']:.2f} s, bare "
-                    f"{site['bare']['median_seconds']:.2f} s: **{site[f'{kind}_ratio']:.2f}×** "
+                    f"{site[kind]['median_seconds']:.2f} s "
+                    f"(CPU {site[kind]['median_cpu_seconds']:.2f} s), bare "
+                    f"{site['bare']['median_seconds']:.2f} s "
+                    f"(CPU {site['bare']['median_cpu_seconds']:.2f} s): "
+                    f"**{site[f'{kind}_ratio']:.2f}×** "
                     f"(CPU time {site[f'{kind}_cpu_ratio']:.2f}×) "
                     f"| ≤ {target:.2f}× | {_met(site[f'{kind}_met'])} |"
                 )

@@ -295,6 +295,9 @@ def render_data_strings(
         if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
             return value
         try:
+            # Through the page loader, so the compiled text is kept between builds like pages.
+            if isinstance(env.loader, _PageLoader):
+                return env.loader.compile_page(env, value).render(context)
             return env.from_string(value).render(context)
         except jinja2.TemplateSyntaxError as exc:
             problem, fix = syntax_error_text(exc, env) or (

@@ -61,7 +61,12 @@ from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
 from generator.translation_status import translation_problems
 from generator.wrapped_numbers import wrapped_number_errors
-from generator.yaml_loader import UnreadableFileError, read_text_file
+from generator.yaml_loader import (
+    UnreadableFileError,
+    prune_cache_folder,
+    read_text_file,
+    use_cache_folder,
+)
 
 log = get_plugin_logger(__name__)
 
@@ -71,6 +76,8 @@ PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
 THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
 # Finished PDF booklets, reused while their HTML and files are unchanged (generator.booklet_jobs).
 BOOKLET_CACHE_DIR = Path(".cache") / "iop-guide" / "booklets"
+# Parsed front matter, data files and interface strings (generator.yaml_loader), likewise.
+YAML_CACHE_DIR = Path(".cache") / "iop-guide" / "yaml"
 
 # Theme features every site gets. navigation.prune keeps build time linear in the number of
 # pages (Material otherwise writes the whole navigation into every page); instant navigation is
@@ -258,6 +265,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             return None
         config_file = Path(config.config_file_path)
         project_root = config_file.resolve().parent
+        use_cache_folder(project_root / YAML_CACHE_DIR)
         try:
             site_config = load_site_config(config_file)
         except SiteErrors as exc:
@@ -573,6 +581,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 config.site_url or "",
                 [lang.prefix for lang in self.state.languages],
             )
+            # Every language has read every file it needs: entries none of them read are stale.
+            prune_cache_folder()
+            use_cache_folder(None)
         # Every page was compiled or loaded by now: entries this build did not use are stale.
         cache = self.state.environment.bytecode_cache
         if isinstance(cache, PageCodeCache):

@@ -12,8 +12,14 @@ grow into billions of entries as soon as anything walks it.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import hashlib
+import marshal
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -185,11 +191,209 @@ def _record_lines(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int])
             _record_lines(item, child, lines)
 
 
+# ------------------------------------------------------------------ parsed YAML, kept
+#
+# Parsing is most of what reading front matter, data files, interface strings and site-config.yml
+# costs, and a build reads the same texts again and again: every language's build reads the
+# default language's data files and every language's interface strings, and the next build reads
+# them all once more. A document that parsed without error is kept, as plain data (``marshal`` of
+# dicts, lists, strings, numbers, booleans, None and dates; never ``pickle``) with its line map,
+# keyed by a hash of its exact text and of this loader's version: in memory for the life of the
+# process, and on disk in the folder ``use_cache_folder`` names (``.cache/iop-guide/yaml``) for
+# the next build. Every reading gets objects of its own. Anything else (aliases, which share one
+# object between places; tags of other types) is parsed every time. A cache entry that cannot be
+# read, or whose checksum is wrong, is ignored and written again.
+
+# Bump when what an entry holds, or how it is read, changes: old entries are then never read.
+_CACHE_FORMAT = "1"
+_CACHE_SALT = "\0".join(
+    (_CACHE_FORMAT, yaml.__version__, str(_FastLoader is not _Loader), str(MAX_ALIAS_ENTRIES))
+).encode("utf-8")
+# Entries kept in memory at most (a `serve` session re-reads edited files for hours).
+_MEMORY_ENTRIES = 4096
+_memory: dict[str, bytes] = {}
+_cache_folder: Path | None = None
+_written: set[tuple[Path, str]] = set()  # entries known to be on disk in a folder
+_used: set[str] = set()  # keys read since use_cache_folder
+
+
+class _NotPlain(Exception):
+    """The parsed document holds a value the cache does not store."""
+
+
+def use_cache_folder(folder: Path | None) -> None:
+    """Keep parsed documents in ``folder`` between builds (None: in memory only)."""
+    global _cache_folder
+    if folder != _cache_folder:
+        _used.clear()
+    _cache_folder = folder
+
+
+def forget_parsed() -> None:
+    """Drop the documents kept in memory (the next reading uses the disk, or parses): what a new
+    process starts with."""
+    _memory.clear()
+    _written.clear()
+
+
+def prune_cache_folder() -> int:
+    """Remove the entries of the cache folder that were not read since it was chosen or last
+    pruned (call after a complete build, which read every file). Returns how many went."""
+    folder = _cache_folder
+    if folder is None:
+        return 0
+    used = set(_used)
+    _used.clear()
+    removed = 0
+    try:
+        for entry in folder.iterdir():
+            if entry.suffix == ".marshal" and entry.stem not in used:
+                entry.unlink(missing_ok=True)
+                _written.discard((folder, entry.stem))
+                removed += 1
+    except OSError:
+        pass  # a cache is only a shortcut
+    return removed
+
+
+def _cache_key(text: str) -> str:
+    return hashlib.sha256(_CACHE_SALT + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {_encode(key): _encode(item) for key, item in value.items()}
+    if kind is list:
+        return [_encode(item) for item in value]
+    if kind is datetime.date:
+        return ("date", value.toordinal())  # tuples never come out of YAML otherwise: see below
+    raise _NotPlain
+
+
+def _decode(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {_decode(key): _decode(item) for key, item in value.items()}
+    if kind is list:
+        return [_decode(item) for item in value]
+    if kind is tuple:
+        return datetime.date.fromordinal(value[1])
+    return value
+
+
+def _has_dates(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict:
+        return any(_has_dates(key) or _has_dates(item) for key, item in value.items())
+    if kind is list:
+        return any(_has_dates(item) for item in value)
+    return kind is tuple
+
+
+def _payload(data: Any, lines: dict[KeyPath, int]) -> bytes | None:
+    """``data`` and ``lines`` as an entry, or None when they hold what the cache does not keep."""
+    try:
+        encoded = _encode(data)
+    except (_NotPlain, RecursionError):
+        return None
+    if not all(type(part) is str or type(part) is int for path in lines for part in path):
+        return None
+    return marshal.dumps((_has_dates(encoded), encoded, lines))
+
+
+def _from_payload(payload: bytes) -> tuple[Any, dict[KeyPath, int]] | None:
+    """Fresh objects from an entry; None when it is not one."""
+    try:
+        has_dates, encoded, lines = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if type(has_dates) is not bool or type(lines) is not dict:
+        return None
+    try:
+        return (_decode(encoded) if has_dates else encoded), lines
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _read_entry(key: str) -> tuple[Any, dict[KeyPath, int]] | None:
+    payload = _memory.get(key)
+    if payload is not None:
+        found = _from_payload(payload)
+        if found is not None:
+            if _cache_folder is not None and (_cache_folder, key) not in _written:
+                # Parsed before this folder was chosen (site-config.yml, by the command):
+                # written unless the folder holds it intact.
+                try:
+                    stored = (_cache_folder / f"{key}.marshal").read_bytes()
+                except OSError:
+                    stored = b""
+                if stored == hashlib.sha256(payload).digest() + payload:
+                    _written.add((_cache_folder, key))
+                else:
+                    _write_entry(_cache_folder, key, payload)
+            return found
+        del _memory[key]
+    if _cache_folder is None:
+        return None
+    try:
+        stored = (_cache_folder / f"{key}.marshal").read_bytes()
+    except OSError:
+        return None
+    checksum, payload = stored[:32], stored[32:]
+    if hashlib.sha256(payload).digest() != checksum:
+        return None  # corrupt or cut short: parse again, and write it afresh
+    found = _from_payload(payload)
+    if found is not None:
+        _remember(key, payload)
+        _written.add((_cache_folder, key))
+    return found
+
+
+def _remember(key: str, payload: bytes) -> None:
+    if len(_memory) >= _MEMORY_ENTRIES:
+        _memory.clear()
+    _memory[key] = payload
+
+
+def _write_entry(folder: Path, key: str, payload: bytes) -> None:
+    path = folder / f"{key}.marshal"
+    temporary = folder / f"{key}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
+        os.replace(temporary, path)
+        _written.add((folder, key))
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
 def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
     """Parse ``text``; on bad YAML raise ``UnreadableFileError`` naming the file and line.
 
     ``line_offset`` shifts reported lines, for YAML that sits inside a larger file (front matter).
+    A text read before comes from the cache (see ``use_cache_folder``), as new objects.
     """
+    if "*" in text:  # aliases: one object in several places, which the cache would not keep
+        return _parse_yaml_text(text, path, line_offset)
+    key = _cache_key(text)
+    _used.add(key)
+    found = _read_entry(key)
+    if found is not None:
+        return LoadedYaml(data=found[0], path=path, lines=found[1], line_offset=line_offset)
+    loaded = _parse_yaml_text(text, path, line_offset)
+    payload = _payload(loaded.data, loaded.lines)
+    if payload is not None:
+        _remember(key, payload)
+        if _cache_folder is not None:
+            _write_entry(_cache_folder, key, payload)
+    return loaded
+
+
+def _parse_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
     if _FastLoader is not _Loader:
         fast = _FastLoader(text)
         try:
