@@ -535,6 +535,9 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         env.globals["data"] = self.state.data.values
         env.globals["strings"] = self.state.strings
         env.globals["page_languages"] = self._page_languages
+        # Looked up once here: a template filtering `pages` for it costs every page a pass over
+        # every page.
+        env.globals["has_about_page"] = files.get_file_from_path("about.md") is not None
         env.filters["tel"] = tel_href
         # "How this tool decides" is built from the self-assessment's rules, never a copy of them.
         env.filters["answer_effects"] = answer_effects
