@@ -12,6 +12,7 @@ and confusion is always urgent.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 import yaml
@@ -211,3 +212,27 @@ def test_every_text_has_a_you_and_a_they_version() -> None:
     keep = MESSAGES["keep-taking-medicine"]["text"]
     assert "talk to your doctor before you change it" in " ".join(keep["self"].lower().split())
     assert "talk to their doctor before they change it" in " ".join(keep["other"].lower().split())
+
+
+def test_each_urgent_level_lists_first_the_line_its_text_sends_the_reader_to(built_site) -> None:
+    """The urgent box under "Medical care today" says to call emergency services first, so 911
+    comes first there; "withdrawal management" says to call the helpline first. The order comes
+    from each level's `lines` in assessment.yml (lifeline, emergency, helpline by default)."""
+    crisis = yaml.safe_load((REPO / "site-config.yml").read_text(encoding="utf-8"))["extra"][
+        "crisis"
+    ]
+    calls = {key: crisis[key]["call"] for key in ("lifeline", "emergency", "helpline")}
+    html = (built_site / "self-assessment" / "index.html").read_text(encoding="utf-8")
+    checked = 0
+    for level in DATA["levels"]:
+        if not level.get("urgent"):
+            continue
+        start = html.index(f'data-urgent="{level["id"]}"')
+        box = html[start : html.index("</ul>", start)]
+        shown = [re.sub(r"\D", "", number) for number in re.findall(r'href="tel:([^"]+)"', box)]
+        order = level.get("lines") or ["lifeline", "emergency", "helpline"]
+        assert shown == [re.sub(r"\D", "", str(calls[key])) for key in order], level["id"]
+        checked += 1
+    medical = next(level for level in DATA["levels"] if level["id"] == "medical")
+    assert medical["lines"][0] == "emergency"
+    assert checked == len(URGENT_LEVELS)

@@ -146,6 +146,9 @@ _LEVEL = Field(
         "summary": _WORDING,
         "urgent": Field(bool, required=False, doc="show `now` at once, with the crisis lines"),
         "now": Field(dict, required=False, keys=_WORDING.keys),
+        # The order of the crisis lines under `now` (default: lifeline, emergency, helpline): the
+        # line its text sends the reader to first comes first.
+        "lines": Field(list, required=False, items=Field(str, check=_line_check)),
     },
 )
 _RULE = Field(
