@@ -20,7 +20,7 @@ import hashlib
 import operator
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.data_files import DataFiles
 from generator.errors import SiteError
+from generator.page_prefetch import PagePrefetch, ThemeTemplates
 from generator.phone_numbers import phone_href
 from generator.template_cache import PageCodeCache, environment_fingerprint
 from generator.template_errors import syntax_error_text, undefined_problem
@@ -94,6 +95,11 @@ def _check_repetition(left: Any, right: Any) -> None:
             )
 
 
+def page_template_name(source: str) -> str:
+    """The name a page's text is compiled and cached under: made from the text itself."""
+    return _PAGE_NAME_PREFIX + hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
 class _PageLoader(jinja2.BaseLoader):
     """Theme partials from the templates folder by name, and page text under a name made from it.
 
@@ -105,6 +111,8 @@ class _PageLoader(jinja2.BaseLoader):
     def __init__(self, templates_dir: Path | None) -> None:
         self.files = jinja2.FileSystemLoader(str(templates_dir)) if templates_dir else None
         self.pages: dict[str, str] = {}
+        # A child compiling pages ahead of the build, if one was started (generator.page_prefetch).
+        self.prefetch: PagePrefetch | None = None
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, None, Any]:
         source = self.pages.get(template)
@@ -120,7 +128,9 @@ class _PageLoader(jinja2.BaseLoader):
         return self.files.list_templates() if self.files else []
 
     def compile_page(self, environment: jinja2.Environment, source: str) -> jinja2.Template:
-        name = _PAGE_NAME_PREFIX + hashlib.sha256(source.encode("utf-8")).hexdigest()
+        name = page_template_name(source)
+        if self.prefetch is not None:
+            self.prefetch.wait_for(name)
         self.pages[name] = source
         try:
             # Not environment.get_template: its in-memory cache would keep every page of a large
@@ -159,6 +169,32 @@ def make_page_environment(
     if templates_dir and (templates_dir / "partials" / "data-table.html").is_file():
         env.globals["data_table"] = env.get_template("partials/data-table.html").module.data_table
     return env
+
+
+def start_page_prefetch(
+    env: jinja2.Environment,
+    page_files: list[str],
+    body_of: Callable[[str], str],
+    theme: ThemeTemplates | None = None,
+) -> None:
+    """Start compiling ``page_files`` (absolute paths, in the order the build reads them; each
+    page's Markdown is ``body_of(text)``), then ``theme``'s templates, in a second process,
+    where that helps (``generator.page_prefetch``)."""
+    loader = env.loader
+    if isinstance(loader, _PageLoader) and loader.prefetch is None:
+        loader.prefetch = PagePrefetch.start(env, page_files, page_template_name, body_of, theme)
+
+
+def stop_page_prefetch(env: jinja2.Environment, *, finish: bool = False) -> None:
+    """Reap the second process, if one was started, once every page has been read: with
+    ``finish``, after it has compiled the theme's templates, else at once (a failed build)."""
+    loader = env.loader
+    if isinstance(loader, _PageLoader) and loader.prefetch is not None:
+        if finish:
+            loader.prefetch.finish()
+        else:
+            loader.prefetch.close()
+        loader.prefetch = None
 
 
 def page_context(

@@ -9,6 +9,7 @@ An extension (``ext. 12``) is dialled after a pause (``,``), which phone apps su
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -98,7 +99,14 @@ def phone_problem(text: str) -> tuple[str, str] | None:
 
 def phone_href(text: str) -> str:
     """The ``tel:`` link for a number (checked in site-config.yml, so it parses)."""
-    number, _ = parse_phone(str(text))
+    return _href(str(text))
+
+
+# Every page and the crisis strip on it link the same few numbers, thousands of times a build;
+# the link depends only on the text, so each is worked out once per process.
+@functools.lru_cache(maxsize=1024)
+def _href(text: str) -> str:
+    number, _ = parse_phone(text)
     if number is None:  # not from the checked config: keep its digits, as typed
-        return "tel:" + re.sub(r"[^0-9+]", "", str(text))
+        return "tel:" + re.sub(r"[^0-9+]", "", text)
     return number.href

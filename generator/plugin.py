@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import YAML_RE
 
 from generator.assessment import answer_effects, engine_data
 from generator.booklet import (
@@ -45,11 +46,14 @@ from generator.glossary import abbreviation_definitions, make_abbreviations_focu
 from generator.interface_strings import STRINGS_FOLDER, InterfaceStrings, load_interface_strings
 from generator.languages import Language, declared_languages, page_href, pages_of
 from generator.links import link_error, page_not_in_nav
+from generator.page_prefetch import ThemeTemplates
 from generator.page_rendering import (
     make_page_environment,
     page_context,
     render_data_files,
     render_page_markdown,
+    start_page_prefetch,
+    stop_page_prefetch,
     tel_href,
 )
 from generator.review_status import review_release_problems
@@ -404,6 +408,18 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 files.remove(file)
         if self.state.link_filter is not None:
             self.state.link_filter.files = files
+        # MkDocs reads pages in this order next; compiling them meanwhile hides most of a cold
+        # build's Jinja cost on a second core.
+        theme = ThemeTemplates(
+            lambda: self._theme_compile_settings(config.theme.get_env()),
+            ["main.html", *config.theme.static_templates, *config.extra_templates],
+        )
+        start_page_prefetch(
+            self.state.environment,
+            [file.abs_src_path for file in files.documentation_pages()],
+            markdown_body,
+            theme,
+        )
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -531,13 +547,21 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         if self.state.errors or self._link_errors():
+            stop_page_prefetch(self.state.environment)
             raise PluginError(SiteErrors(self._errors_to_show()).format())
+        # The theme's templates are compiled next: let the second process finish them first.
+        stop_page_prefetch(self.state.environment, finish=True)
         env.globals["data"] = self.state.data.values
         env.globals["strings"] = self.state.strings
         env.globals["page_languages"] = self._page_languages
         # Looked up once here: a template filtering `pages` for it costs every page a pass over
         # every page.
         env.globals["has_about_page"] = files.get_file_from_path("about.md") is not None
+        return self._theme_compile_settings(env)
+
+    def _theme_compile_settings(self, env: jinja2.Environment) -> jinja2.Environment:
+        """What changes the code the theme's templates compile to (their filters) and where it
+        is kept; one place for the build's environment and the second process's copy."""
         env.filters["tel"] = tel_href
         # "How this tool decides" is built from the self-assessment's rules, never a copy of them.
         env.filters["answer_effects"] = answer_effects
@@ -735,6 +759,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_link_filter()
+        if self.state is not None:
+            stop_page_prefetch(self.state.environment)
         if self.state is not None and self.state.language.default:
             self._close_booklet_jobs(succeeded=False)
 
@@ -766,6 +792,18 @@ def _poll_faster(server: Any) -> None:
     for watcher in [observer, *getattr(observer, "emitters", ())]:
         if watcher is not None and hasattr(watcher, "_timeout"):
             watcher._timeout = SERVE_POLL_SECONDS
+
+
+def markdown_body(text: str) -> str:
+    """The Markdown MkDocs hands to ``on_page_markdown`` for a page whose file holds ``text``.
+
+    The same split as ``mkdocs.utils.meta.get_data`` for a page with front matter, without
+    parsing the YAML (the build parses it, twice already). Should the two ever differ (front
+    matter that is not a mapping), the page's text differs from what was compiled ahead, and
+    the build compiles it itself.
+    """
+    match = YAML_RE.match(text)
+    return text[match.end() :].lstrip("\n") if match else text
 
 
 def _root_url(site_url: str, language: Language) -> str:
