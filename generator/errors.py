@@ -6,6 +6,7 @@ editor sees all of them from one run instead of fixing one typo per build.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,12 @@ class SiteErrors(Exception):
 
 def display_path(path: str | Path, root: str | Path | None = None) -> str:
     """Show paths relative to the project folder, the way an editor sees them in their editor."""
+    if root is not None:
+        # Pages sit under the (resolved) project folder; resolving each one, a system call per
+        # folder on the way, cost a large site a second a build.
+        text, prefix = os.fspath(path), os.fspath(root).rstrip(os.sep) + os.sep
+        if text.startswith(prefix) and os.path.isabs(text) and os.path.normpath(text) == text:
+            return Path(text[len(prefix) :]).as_posix()
     path = Path(path)
     if root is not None:
         try:

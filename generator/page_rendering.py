@@ -52,6 +52,14 @@ def tel_href(number: Any) -> str:
     return phone_href(number)
 
 
+def table_cell(value: Any) -> str:
+    """A value as the text of one Markdown table cell: a pipe would end the cell (so it is
+    escaped with a backslash) and a line break would end the row (so it becomes a space). What
+    the filters ``string`` and two ``replace`` did, in one call instead of three through the
+    sandbox: a data table has dozens of cells."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
 class PageSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with ``*`` and ``**`` bounded too.
 
@@ -161,6 +169,7 @@ def make_page_environment(
         comment_end_string="##}",
     )
     env.filters["tel"] = tel_href
+    env.filters["table_cell"] = table_cell
     if cache_dir is not None:
         # After the filters are in place: they are part of the fingerprint.
         # A folder that cannot be written (a read-only checkout): build without the cache.

@@ -127,6 +127,12 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
         self.folder = folder
         self.used: set[str] = set()
 
+    def has_entry(self, name: str) -> bool:
+        """Whether code compiled under ``name`` is kept, without reading it. A page's name is
+        made from its text (``page_rendering.page_template_name``), so an entry under it holds
+        that text's code; a damaged one is still caught on load, as any other."""
+        return os.path.exists(os.path.join(self.directory, self.pattern % self.get_cache_key(name)))
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.used.add(self._get_cache_filename(bucket))
         super().load_bytecode(bucket)
