@@ -56,9 +56,11 @@ def prefetch_available() -> bool:
 class PagePrefetch:
     """The build's side of the child: which pages it has started and finished."""
 
-    def __init__(self, connection: Connection, process: Any) -> None:
+    def __init__(self, connection: Connection, process: Any, position: Any) -> None:
         self._connection = connection
         self._process = process
+        # How many pages the build has begun reading, shared with the child (see page_read).
+        self._position = position
         self._started: set[str] = set()
         self._finished: set[str] = set()
         self._open = True
@@ -81,9 +83,10 @@ class PagePrefetch:
             return None
         context = multiprocessing.get_context("fork")
         receiving, sending = context.Pipe(duplex=False)
+        position = context.RawValue("q", 0)
         process = context.Process(
             target=_compile_ahead,
-            args=(environment, list(page_files), compile_name, body_of, theme, sending),
+            args=(environment, list(page_files), compile_name, body_of, theme, sending, position),
             name="iop-guide page compiler",
             daemon=True,
         )
@@ -94,7 +97,14 @@ class PagePrefetch:
             sending.close()
             return None
         sending.close()
-        return cls(receiving, process)
+        return cls(receiving, process, position)
+
+    def page_read(self) -> None:
+        """The build has begun reading its next page, in the order given to ``start``. The
+        child skips every page the build has reached, so when the build catches up with it
+        (a second core busy with other work), the two never compile the same page: the child
+        moves on ahead and the build compiles the pages between."""
+        self._position.value += 1
 
     def wait_for(self, name: str) -> None:
         """Return once the child is not compiling ``name``: it has finished it, has not started
@@ -140,10 +150,11 @@ def _compile_ahead(
     body_of: Callable[[str], str],
     theme: ThemeTemplates | None,
     connection: Connection,
+    position: Any,
 ) -> None:
     """The child: pages first (the build needs them first), then the theme's templates."""
     try:
-        _compile_pages(environment, page_files, compile_name, body_of, connection)
+        _compile_pages(environment, page_files, compile_name, body_of, connection, position)
         if theme is not None:
             _compile_theme(theme)
     except (BrokenPipeError, OSError):
@@ -158,15 +169,18 @@ def _compile_pages(
     compile_name: Callable[[str], str],
     body_of: Callable[[str], str],
     connection: Connection,
+    position: Any,
 ) -> None:
     """Compile each page that has a tag and no cache entry, as ``BaseLoader.load`` would, and
-    say when each one starts and finishes."""
+    say when each one starts and finishes; skip those the build has reached already."""
     # Imported here: page_rendering imports this module.
     from generator.page_rendering import has_template_syntax
 
     cache = environment.bytecode_cache
     assert cache is not None
-    for path in page_files:
+    for index, path in enumerate(page_files):
+        if position.value > index:
+            continue
         try:
             body = body_of(normalise_text(read_text_file(path, path)))
         except Exception:  # an unreadable page: the build reports it

@@ -194,6 +194,13 @@ def start_page_prefetch(
         loader.prefetch = PagePrefetch.start(env, page_files, page_template_name, body_of, theme)
 
 
+def note_page_read(env: jinja2.Environment) -> None:
+    """Tell the second process, if one runs, that the build has begun reading its next page."""
+    loader = env.loader
+    if isinstance(loader, _PageLoader) and loader.prefetch is not None:
+        loader.prefetch.page_read()
+
+
 def stop_page_prefetch(env: jinja2.Environment, *, finish: bool = False) -> None:
     """Reap the second process, if one was started, once every page has been read: with
     ``finish``, after it has compiled the theme's templates, else at once (a failed build)."""

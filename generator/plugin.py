@@ -49,6 +49,7 @@ from generator.links import link_error, page_not_in_nav
 from generator.page_prefetch import ThemeTemplates
 from generator.page_rendering import (
     make_page_environment,
+    note_page_read,
     page_context,
     render_data_files,
     render_page_markdown,
@@ -441,6 +442,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         state = self.state
+        note_page_read(state.environment)
         shown = state.shown_path(page)
         try:
             text = read_text_file(page.file.abs_src_path, shown)

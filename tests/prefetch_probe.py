@@ -4,6 +4,7 @@ driver keeps one. Prints one JSON line: what the build's own process compiled, a
 
     python -m tests.prefetch_probe build CONFIG [--no-child]
     python -m tests.prefetch_probe fill CACHE_DIR PAGE...
+    python -m tests.prefetch_probe overtaken CACHE_DIR PAGE...
     python -m tests.prefetch_probe stopped CACHE_DIR PAGE...
 """
 
@@ -61,6 +62,23 @@ def fill(cache_dir: str, *pages: str) -> dict:
     return {"started": True, "cached": cached}
 
 
+def overtaken(cache_dir: str, *pages: str) -> dict:
+    """The build reads every page before the child gets far: the child must skip them."""
+    env = make_page_environment(REPO / "templates", Path(cache_dir))
+    prefetch = PagePrefetch.start(env, list(pages), page_template_name, markdown_body)
+    if prefetch is None:
+        return {"started": False}
+    for _ in pages:
+        prefetch.page_read()
+    prefetch.finish()
+    cache = env.bytecode_cache
+    cached = 0
+    for path in pages:
+        body = markdown_body(Path(path).read_text(encoding="utf-8"))
+        cached += cache.get_bucket(env, page_template_name(body), None, body).code is not None
+    return {"started": True, "cached": cached}
+
+
 def stopped(cache_dir: str, *pages: str) -> dict:
     """Kill the child at once; waiting for its last page must not hang."""
     env = make_page_environment(REPO / "templates", Path(cache_dir))
@@ -81,5 +99,7 @@ def stopped(cache_dir: str, *pages: str) -> dict:
 
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
-    result = {"build": build, "fill": fill, "stopped": stopped}[command](*arguments)
+    result = {"build": build, "fill": fill, "overtaken": overtaken, "stopped": stopped}[command](
+        *arguments
+    )
     print("PROBE " + json.dumps(result))

@@ -137,6 +137,16 @@ def test_the_child_fills_the_page_cache_and_skips_pages_without_tags(tmp_path: P
     assert result == {"started": True, "cached": [True, True, True, True, True, False]}
 
 
+def test_the_child_skips_pages_the_build_has_reached(tmp_path: Path) -> None:
+    """When the build catches up (the second core is busy), the child moves on ahead instead
+    of compiling pages the build is compiling itself. Of 200 pages all read at once, it can
+    have begun at most the first few before it heard."""
+    files = _page_files(tmp_path, 200, 40)
+    result, _ = _probe("overtaken", str(tmp_path / "cache"), *files)
+    assert result["started"] is True
+    assert result["cached"] <= 3
+
+
 def test_the_build_never_waits_for_a_child_that_has_stopped(tmp_path: Path) -> None:
     files = _page_files(tmp_path, 400, 40)
     result, _ = _probe("stopped", str(tmp_path / "cache"), *files)
