@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -153,6 +154,9 @@ def _compile_ahead(
     position: Any,
 ) -> None:
     """The child: pages first (the build needs them first), then the theme's templates."""
+    # Ctrl-C reaches the whole process group: the build stops this process itself (close), so
+    # an interrupted build prints its own message, not a second traceback from here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _compile_pages(environment, page_files, compile_name, body_of, connection, position)
         if theme is not None:

@@ -46,45 +46,43 @@ def build(config: str, *options: str) -> dict:
     return {"exit": code, "compiled": compiled, "available": page_prefetch.prefetch_available()}
 
 
-def fill(cache_dir: str, *pages: str) -> dict:
-    """Start the child on ``pages``, wait for it, and say which pages' code the cache holds."""
+def _start(cache_dir: str, pages: tuple[str, ...]) -> tuple[jinja2.Environment, PagePrefetch]:
     env = make_page_environment(REPO / "templates", Path(cache_dir))
     prefetch = PagePrefetch.start(env, list(pages), page_template_name, markdown_body)
     if prefetch is None:
-        return {"started": False}
-    prefetch.finish()
+        raise SystemExit("PROBE " + json.dumps({"started": False}))
+    return env, prefetch
+
+
+def _cached(env: jinja2.Environment, pages: tuple[str, ...]) -> list[bool]:
+    """Which pages' compiled code the cache holds."""
     cache = env.bytecode_cache
     cached = []
     for path in pages:
         body = markdown_body(Path(path).read_text(encoding="utf-8"))
-        bucket = cache.get_bucket(env, page_template_name(body), None, body)
-        cached.append(bucket.code is not None)
-    return {"started": True, "cached": cached}
+        cached.append(cache.get_bucket(env, page_template_name(body), None, body).code is not None)
+    return cached
+
+
+def fill(cache_dir: str, *pages: str) -> dict:
+    """Start the child on ``pages``, wait for it, and say which pages' code the cache holds."""
+    env, prefetch = _start(cache_dir, pages)
+    prefetch.finish()
+    return {"started": True, "cached": _cached(env, pages)}
 
 
 def overtaken(cache_dir: str, *pages: str) -> dict:
     """The build reads every page before the child gets far: the child must skip them."""
-    env = make_page_environment(REPO / "templates", Path(cache_dir))
-    prefetch = PagePrefetch.start(env, list(pages), page_template_name, markdown_body)
-    if prefetch is None:
-        return {"started": False}
+    env, prefetch = _start(cache_dir, pages)
     for _ in pages:
         prefetch.page_read()
     prefetch.finish()
-    cache = env.bytecode_cache
-    cached = 0
-    for path in pages:
-        body = markdown_body(Path(path).read_text(encoding="utf-8"))
-        cached += cache.get_bucket(env, page_template_name(body), None, body).code is not None
-    return {"started": True, "cached": cached}
+    return {"started": True, "cached": sum(_cached(env, pages))}
 
 
 def stopped(cache_dir: str, *pages: str) -> dict:
     """Kill the child at once; waiting for its last page must not hang."""
-    env = make_page_environment(REPO / "templates", Path(cache_dir))
-    prefetch = PagePrefetch.start(env, list(pages), page_template_name, markdown_body)
-    if prefetch is None:
-        return {"started": False}
+    _, prefetch = _start(cache_dir, pages)
     prefetch._process.kill()
     began = time.monotonic()
     body = markdown_body(Path(pages[-1]).read_text(encoding="utf-8"))
