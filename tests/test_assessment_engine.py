@@ -522,6 +522,19 @@ def test_urgent_level_needs_its_message() -> None:
     ]
 
 
+def test_urgent_level_needs_its_crisis_lines() -> None:
+    text = edited(
+        ("    urgent: true\n    lines: [lifeline, emergency, helpline]\n", "    urgent: true\n")
+    )
+    errors = errors_for(text)
+    assert [(e.line, e.message) for e in errors] == [
+        (
+            line_of(text, "    urgent: true"),
+            "urgent level 'crisis' does not say which crisis lines to show",
+        )
+    ]
+
+
 def test_every_problem_is_reported_in_one_run() -> None:
     text = edited(
         ('when: {harm: "yes"}', 'when: {harmm: "yes"}'),

@@ -146,8 +146,8 @@ _LEVEL = Field(
         "summary": _WORDING,
         "urgent": Field(bool, required=False, doc="show `now` at once, with the crisis lines"),
         "now": Field(dict, required=False, keys=_WORDING.keys),
-        # The order of the crisis lines under `now` (default: lifeline, emergency, helpline): the
-        # line its text sends the reader to first comes first.
+        # The crisis lines under `now` of an urgent level, in order: the line its text sends
+        # the reader to first comes first. Required on urgent levels (checked below).
         "lines": Field(list, required=False, items=Field(str, check=_line_check)),
     },
 )
@@ -253,6 +253,15 @@ def validate_assessment(loaded: LoadedYaml) -> list[SiteError]:
                     ("levels", index, "urgent"),
                     f"urgent level '{level['id']}' has no `now` message",
                     "add `now:` with self and other wording: what to do at once",
+                )
+            )
+        if level.get("urgent") and not level.get("lines"):
+            errors.append(
+                loaded.error(
+                    ("levels", index, "urgent"),
+                    f"urgent level '{level['id']}' does not say which crisis lines to show",
+                    "add `lines:` with the keys of extra.crisis in the order the reader should "
+                    "call them, for example [lifeline, emergency, helpline]",
                 )
             )
     rule_entries = [(("rules", i), rule) for i, rule in enumerate(data["rules"])]
