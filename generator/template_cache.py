@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import marshal
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -63,7 +66,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
             except OSError:
                 data = None
         if data is not None:
-            bucket.bytecode_from_string(data)
+            load_entry(bucket, data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = bucket.bytecode_to_string()
@@ -84,6 +87,32 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
 # A cache is only ever a shortcut: failing to read, write or tidy it (a read-only checkout, a
 # concurrent build removing a folder) must never fail a build, so OSError is swallowed here.
+
+
+def load_entry(bucket: jinja2.bccache.Bucket, entry: bytes) -> None:
+    """Jinja's ``Bucket.load_bytecode`` for an entry already read: the same format and checks
+    (Jinja's magic header, the source's checksum, code that loads), else the bucket is reset and
+    the template compiled afresh.
+
+    Jinja's own hands a file object to ``marshal.load``, which reads it piece by piece: about
+    0.1 ms a page, five times what ``marshal.loads`` takes on the bytes.
+    """
+    stream = io.BytesIO(entry)
+    if stream.read(len(jinja2.bccache.bc_magic)) != jinja2.bccache.bc_magic:
+        bucket.reset()
+        return
+    try:
+        checksum = pickle.load(stream)
+    except Exception:  # a damaged entry: compile afresh (Jinja's own would raise)
+        bucket.reset()
+        return
+    if checksum != bucket.checksum:
+        bucket.reset()
+        return
+    try:
+        bucket.code = marshal.loads(memoryview(entry)[stream.tell() :])
+    except (EOFError, ValueError, TypeError):
+        bucket.reset()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -134,8 +163,14 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
         return os.path.exists(os.path.join(self.directory, self.pattern % self.get_cache_key(name)))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.used.add(self._get_cache_filename(bucket))
-        super().load_bytecode(bucket)
+        filename = self._get_cache_filename(bucket)
+        self.used.add(filename)
+        try:
+            with open(filename, "rb") as handle:
+                entry = handle.read()
+        except OSError:
+            return
+        load_entry(bucket, entry)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.used.add(self._get_cache_filename(bucket))

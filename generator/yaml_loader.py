@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -464,13 +464,25 @@ class UnreadableFileError(Exception):
         super().__init__(error.format())
 
 
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes of an open file. ``handle.read(limit)`` alone would first set aside
+    a buffer of ``limit`` bytes (2 MB) for every small page; the file's size, where the system
+    knows it, sizes the first read instead."""
+    first = min(os.fstat(handle.fileno()).st_size + 1, limit)
+    raw = handle.read(first)
+    if len(raw) == first < limit:
+        # More than its size said: a file that grew, or a pipe (size 0). Read on, to the limit.
+        raw += handle.read(limit - first)
+    return raw
+
+
 def read_text_file(file_path: str, display: str) -> str:
     """Read UTF-8 text, turning a decoding failure into an error an editor can act on.
 
     A file over ``MAX_FILE_BYTES`` is refused after reading only that much of it.
     """
     with open(file_path, "rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = _read_at_most(handle, MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise UnreadableFileError(
             SiteError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from typing import ClassVar
 
 import pytest
@@ -14,7 +15,7 @@ from generator.page_rendering import make_page_environment, render_page_markdown
 from generator.readability import page_report, render_report, visible_text
 from generator.schema import Field, validate
 from generator.task_lists import name_task_list_boxes
-from generator.yaml_loader import UnreadableFileError, load_yaml_text
+from generator.yaml_loader import UnreadableFileError, _read_at_most, load_yaml_text
 
 
 def test_line_numbers_follow_keys_and_list_items() -> None:
@@ -163,3 +164,20 @@ def test_task_list_boxes_are_named_by_their_line() -> None:
     named = name_task_list_boxes(html)
     assert '<input type="checkbox" aria-label="Is it &amp; &quot;licensed&quot;?"/>' in named
     assert named.replace(' aria-label="Is it &amp; &quot;licensed&quot;?"', "") == html
+
+
+@pytest.mark.parametrize("size", [0, 1, 99, 100, 101, 5000])
+def test_reading_stops_at_the_limit_whatever_the_file_size(tmp_path, size) -> None:
+    path = tmp_path / "page.md"
+    path.write_bytes(bytes(range(256)) * (size // 256) + bytes(range(size % 256)))
+    with open(path, "rb") as handle:
+        assert _read_at_most(handle, 100) == path.read_bytes()[:100]
+
+
+def test_reading_a_pipe_still_stops_at_the_limit() -> None:
+    """A pipe's size is 0: that is only where the first read stops."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"x" * 500)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as handle:
+        assert _read_at_most(handle, 100) == b"x" * 100

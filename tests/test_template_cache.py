@@ -262,3 +262,54 @@ def test_the_table_cell_filter_gives_what_the_filters_it_replaced_gave(value) ->
     before = env.from_string('{{ v | string | replace("|", "\\\\|") | replace("\\n", " ") }}')
     after = env.from_string("{{ v | table_cell }}")
     assert after.render(v=value) == before.render(v=value)
+
+
+# ---------------------------------------------------------------- reading an entry
+
+
+def _bucket(source: str) -> jinja2.bccache.Bucket:
+    env = make_page_environment(REPO / "templates")
+    checksum = template_cache.MemoryBytecodeCache().get_source_checksum(source)
+    return jinja2.bccache.Bucket(env, "key", checksum)
+
+
+def _jinja_entry(source: str) -> bytes:
+    """An entry as Jinja writes it, for ``source``'s compiled code."""
+    env = make_page_environment(REPO / "templates")
+    bucket = _bucket(source)
+    bucket.code = compile(env.compile(source, raw=True), "<template>", "exec")
+    return bucket.bytecode_to_string()
+
+
+SOURCE = "Call {{ 1 + 2 }} now.\n{% for n in [1, 2] %}{{ n }}{% endfor %}\n"
+
+
+def test_an_entry_loads_the_code_jinja_would_load() -> None:
+    entry = _jinja_entry(SOURCE)
+    ours, jinjas = _bucket(SOURCE), _bucket(SOURCE)
+    template_cache.load_entry(ours, entry)
+    jinjas.bytecode_from_string(entry)
+    assert ours.code is not None
+    assert ours.code == jinjas.code
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda entry: b"", id="empty"),
+        pytest.param(lambda entry: b"xx" + entry[2:], id="another-magic"),
+        pytest.param(lambda entry: entry[: len(jinja2.bccache.bc_magic) + 3], id="cut-in-checksum"),
+        pytest.param(lambda entry: entry[: len(entry) // 2], id="cut-in-code"),
+        pytest.param(lambda entry: entry[:-8] + b"\xff" * 8, id="damaged-code"),
+    ],
+)
+def test_a_damaged_entry_is_not_used(damage) -> None:
+    bucket = _bucket(SOURCE)
+    template_cache.load_entry(bucket, damage(_jinja_entry(SOURCE)))
+    assert bucket.code is None
+
+
+def test_an_entry_for_other_text_is_not_used() -> None:
+    bucket = _bucket(SOURCE + "changed\n")
+    template_cache.load_entry(bucket, _jinja_entry(SOURCE))
+    assert bucket.code is None
