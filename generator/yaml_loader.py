@@ -4,7 +4,8 @@ PyYAML's composer already knows where each node starts; we keep that as a map fr
 (a tuple of mapping keys and list indexes) to 1-based line number, next to the plain data.
 
 Pages, data files and site-config.yml may come from outside contributors, so reading them must
-stay cheap whatever they hold: files over ``MAX_FILE_BYTES`` are refused before being read, and
+stay cheap whatever they hold: a file over ``MAX_FILE_BYTES`` is refused after reading at most
+one byte more than that, and
 YAML aliases (``*name``, which repeat an ``&name`` block) may add at most ``MAX_ALIAS_ENTRIES``
 entries in all. A "billion laughs" document, a few lines of aliases of aliases, would otherwise
 grow into billions of entries as soon as anything walks it.
