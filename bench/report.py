@@ -164,6 +164,35 @@ def render_tables(results: Path) -> str:
                     f"{row['ms_per_page']:.1f} | {_mb(row['peak_rss_bytes'])} | "
                     f"{_mb(row['output_bytes'])} | {row['output_files']:,} | {ratio} |"
                 )
+    instructions = _load(results, "instructions")
+    if instructions:
+        sizes = instructions["sizes"]
+        lines += [
+            "",
+            "Instructions executed by one warm build (valgrind's callgrind, "
+            f"`--steps instructions`, {instructions['measured_on']}; "
+            "the build's own process):",
+            "",
+            "| site | ours | bare | ours / bare |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for pages, row in sizes.items():
+            if pages.isdigit():
+                lines.append(
+                    f"| {int(pages):,} pages | {row['ours'] / 1e9:.2f} G | "
+                    f"{row['bare'] / 1e9:.2f} G | {row['ratio']:.3f} |"
+                )
+        if "per_page" in sizes:
+            per_page, fixed = sizes["per_page"], sizes["fixed"]
+            low, high = per_page["between"]
+            lines.append(
+                f"| each page more, {low:,} → {high:,} | {per_page['ours'] / 1e6:.1f} M | "
+                f"{per_page['bare'] / 1e6:.1f} M | {per_page['ratio']:.3f} |"
+            )
+            lines.append(
+                f"| before the first page | {fixed['ours'] / 1e9:.2f} G | "
+                f"{fixed['bare'] / 1e9:.2f} G | {fixed['ours'] / fixed['bare']:.3f} |"
+            )
     if weight:
         lines += [
             "",

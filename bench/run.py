@@ -1,6 +1,6 @@
 """The benchmarks: ``.venv/bin/python -m bench.run`` (from the repository root).
 
-Steps (``--steps`` picks some; all by default):
+Steps (``--steps`` picks some; all but ``instructions`` by default):
 
   overhead    the real site: ``iop-guide build`` against bare MkDocs + Material, alternating
   scaling     synthetic sites of 100, 1,000 and 5,000 pages, ours and bare, alternating
@@ -11,6 +11,8 @@ Steps (``--steps`` picks some; all by default):
   lighthouse  Lighthouse (mobile preset) on the same pages, same server
   html        the W3C Nu checker on every page of the real site
   languages   both languages: ``iop-guide build`` against bare Material building the same two
+  instructions  instructions executed (valgrind's callgrind), warm ours against bare, at 100 and
+              1,000 pages: a count the machine's noise does not move (``--sites`` picks sizes)
 
 Until ``content/index.md`` exists, the real-site steps measure a stand-in: the real
 site-config.yml, navigation and templates with a synthetic page for each navigation entry.
@@ -336,6 +338,107 @@ def step_cache(args: argparse.Namespace) -> dict[str, Any]:
         "target_cold_ratio": TARGETS["cold_ratio"],
         "met": all(site["warm_met"] and site["cold_met"] for site in sites.values()),
     }
+
+
+# ---------------------------------------------------------------------------- instructions
+
+INSTRUCTION_SIZES = (100, 1000)
+
+
+def _callgrind(side: str, config: Path, out: Path, folder: Path) -> subprocess.Popen[str]:
+    """Start one build under callgrind (about 100 times slower than without). Its children,
+    a forked page compiler, are counted in files of their own, which begin with what their
+    parent had counted when it forked, so only the build's own process is read."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={folder / side}.%p",
+            PYTHON,
+            "-m",
+            "bench.build_once",
+            side,
+            str(config),
+            str(out),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def instructions_of(stderr: str, pid: int) -> int | None:
+    """Process ``pid``'s count in valgrind's summary (``==PID== Collected : N``); a forked
+    child's own line, under its own pid, is not it."""
+    prefix = f"=={pid}== Collected :"
+    for line in stderr.splitlines():
+        if line.startswith(prefix):
+            return int(line.removeprefix(prefix).replace(",", "").strip())
+    return None
+
+
+def _collected(process: subprocess.Popen[str], label: str) -> int:
+    """The build process's instruction count, once it has finished."""
+    _, stderr = process.communicate()
+    count = instructions_of(stderr, process.pid) if process.returncode == 0 else None
+    if count is None:
+        raise RuntimeError(f"{label} under valgrind: no count\n{stderr[-3000:]}")
+    return count
+
+
+def step_instructions(args: argparse.Namespace) -> dict[str, Any]:
+    """Warm ours and bare Material, each once under callgrind, the two at the same time (one a
+    core): an instruction count is the same on a busy machine and a quiet one. Not a time:
+    memory stalls and the kernel's work are not in it, and the targets are wall time."""
+    if shutil.which("valgrind") is None:
+        raise RuntimeError("the instructions step needs valgrind (Debian's package valgrind)")
+    wanted = {site.strip() for site in args.sites.split(",") if site.strip()}
+    sizes = [pages for pages in INSTRUCTION_SIZES if str(pages) in wanted] or list(
+        INSTRUCTION_SIZES
+    )
+    results: dict[str, Any] = {}
+    for pages in sizes:
+        log(f"  {pages} pages: a warm-up build, then ours and bare under callgrind")
+        ours = make_synthetic_project(WORK / f"instructions-{pages}", pages)
+        _booklet_off(ours)
+        bare = make_bare_project(ours, WORK / f"instructions-{pages}-bare")
+        timed_build("ours", ours, WORK / "out" / "instructions-warm-up")  # so ours is warm
+        folder = WORK / f"callgrind-{pages}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        running = {
+            "ours": _callgrind("ours", ours, WORK / "out" / f"instructions-{pages}-ours", folder),
+            "bare": _callgrind("bare", bare, WORK / "out" / f"instructions-{pages}-bare", folder),
+        }
+        counts = {side: _collected(process, f"{side} {pages}") for side, process in running.items()}
+        results[str(pages)] = {**counts, "ratio": counts["ours"] / counts["bare"]}
+        log(f"  {pages} pages: ours {counts['ours']:,}, bare {counts['bare']:,}")
+        for path in (
+            folder,
+            WORK / f"instructions-{pages}",
+            WORK / f"instructions-{pages}-bare",
+            WORK / "out",
+        ):
+            shutil.rmtree(path, ignore_errors=True)
+    if len(sizes) >= 2:
+        small, large = str(sizes[0]), str(sizes[-1])
+        added = sizes[-1] - sizes[0]
+        per_page = {
+            side: (results[large][side] - results[small][side]) / added for side in ("ours", "bare")
+        }
+        results["per_page"] = {
+            **per_page,
+            "ratio": per_page["ours"] / per_page["bare"],
+            "between": [sizes[0], sizes[-1]],
+        }
+        # What a build costs before its first page: the count at the smaller size, less its pages.
+        results["fixed"] = {
+            side: results[small][side] - sizes[0] * per_page[side] for side in ("ours", "bare")
+        }
+    return {"sizes": results, "counts": "the build's own process; a forked child is left out"}
 
 
 # ----------------------------------------------------------------------------------- serve
@@ -758,7 +861,10 @@ STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "lighthouse": step_lighthouse,
     "html": step_html,
     "languages": step_languages,
+    "instructions": step_instructions,
 }
+# Asked for by name only: about 30 minutes, and valgrind installed.
+SLOW_STEPS = ("instructions",)
 
 
 def _ensure_node_packages(steps: list[str]) -> None:
@@ -774,7 +880,11 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--steps", default=",".join(STEPS), help="comma-separated, default all")
+    parser.add_argument(
+        "--steps",
+        default=",".join(step for step in STEPS if step not in SLOW_STEPS),
+        help="comma-separated, default all but " + ", ".join(SLOW_STEPS),
+    )
     parser.add_argument("--site", type=Path, default=REPO / "site-config.yml")
     parser.add_argument("--runs", type=int, default=5, help="alternating build runs (default 5)")
     parser.add_argument("--max-pages", type=int, default=5000, help="largest synthetic site")
