@@ -925,7 +925,7 @@ def main(argv: list[str] | None = None) -> int:
         step_started = time.monotonic()
         result = STEPS[step](args)
         result["measured_on"] = datetime.date.today().isoformat()
-        if step not in ("scaling",):
+        if step not in ("scaling", "instructions"):  # those two build synthetic sites only
             result["site"] = args.site_kind
         result["step_seconds"] = round(time.monotonic() - step_started, 1)
         (RESULTS / f"{step}.json").write_text(json.dumps(result, indent=2) + "\n")
