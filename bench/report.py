@@ -177,13 +177,12 @@ def render_tables(results: Path) -> str:
             "| --- | ---: | ---: | ---: |",
         ]
         for pages, row in sizes.items():
-            if pages.isdigit():
-                lines.append(
-                    f"| {int(pages):,} pages | {row['ours'] / 1e9:.2f} G | "
-                    f"{row['bare'] / 1e9:.2f} G | {row['ratio']:.3f} |"
-                )
-        if "per_page" in sizes:
-            per_page, fixed = sizes["per_page"], sizes["fixed"]
+            lines.append(
+                f"| {int(pages):,} pages | {row['ours'] / 1e9:.2f} G | "
+                f"{row['bare'] / 1e9:.2f} G | {row['ratio']:.3f} |"
+            )
+        if "per_page" in instructions:
+            per_page, fixed = instructions["per_page"], instructions["fixed"]
             low, high = per_page["between"]
             lines.append(
                 f"| each page more, {low:,} → {high:,} | {per_page['ours'] / 1e6:.1f} M | "

@@ -91,14 +91,21 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return sum(path.stat().st_size for path in files), len(files)
 
 
+def build_command(side: str, config: Path, out: Path) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of one build in a fresh interpreter (see
+    bench/build_once.py): the timed builds and the counted ones must be the same build."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    return [PYTHON, "-m", "bench.build_once", side, str(config), str(out)], env
+
+
 def timed_build(side: str, config: Path, out: Path) -> dict[str, Any]:
-    """One build in a fresh interpreter (see bench/build_once.py)."""
+    """One build in a fresh interpreter, timed."""
     if out.exists():
         shutil.rmtree(out)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    command, env = build_command(side, config, out)
     started = time.perf_counter()
     result = subprocess.run(
-        [PYTHON, "-m", "bench.build_once", side, str(config), str(out)],
+        command,
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -349,19 +356,9 @@ def _callgrind(side: str, config: Path, out: Path, folder: Path) -> subprocess.P
     """Start one build under callgrind (about 100 times slower than without). Its children,
     a forked page compiler, are counted in files of their own, which begin with what their
     parent had counted when it forked, so only the build's own process is read."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    command, env = build_command(side, config, out)
     return subprocess.Popen(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={folder / side}.%p",
-            PYTHON,
-            "-m",
-            "bench.build_once",
-            side,
-            str(config),
-            str(out),
-        ],
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder / side}.%p", *command],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -387,6 +384,26 @@ def _collected(process: subprocess.Popen[str], label: str) -> int:
     if count is None:
         raise RuntimeError(f"{label} under valgrind: no count\n{stderr[-3000:]}")
     return count
+
+
+def per_page_and_fixed(sizes: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """From counts at two or more sizes (``{"100": {"ours": n, "bare": n}, ...}``): what each page
+    more costs between the smallest and the largest, and what a build costs before its first
+    page (the smallest count less its pages). Nothing from one size alone."""
+    pages = sorted(int(size) for size in sizes)
+    if len(pages) < 2:
+        return {}
+    small, large = sizes[str(pages[0])], sizes[str(pages[-1])]
+    added = pages[-1] - pages[0]
+    per_page = {side: (large[side] - small[side]) / added for side in ("ours", "bare")}
+    return {
+        "per_page": {
+            **per_page,
+            "ratio": per_page["ours"] / per_page["bare"],
+            "between": [pages[0], pages[-1]],
+        },
+        "fixed": {side: small[side] - pages[0] * per_page[side] for side in ("ours", "bare")},
+    }
 
 
 def step_instructions(args: argparse.Namespace) -> dict[str, Any]:
@@ -423,22 +440,11 @@ def step_instructions(args: argparse.Namespace) -> dict[str, Any]:
             WORK / "out",
         ):
             shutil.rmtree(path, ignore_errors=True)
-    if len(sizes) >= 2:
-        small, large = str(sizes[0]), str(sizes[-1])
-        added = sizes[-1] - sizes[0]
-        per_page = {
-            side: (results[large][side] - results[small][side]) / added for side in ("ours", "bare")
-        }
-        results["per_page"] = {
-            **per_page,
-            "ratio": per_page["ours"] / per_page["bare"],
-            "between": [sizes[0], sizes[-1]],
-        }
-        # What a build costs before its first page: the count at the smaller size, less its pages.
-        results["fixed"] = {
-            side: results[small][side] - sizes[0] * per_page[side] for side in ("ours", "bare")
-        }
-    return {"sizes": results, "counts": "the build's own process; a forked child is left out"}
+    return {
+        "sizes": results,
+        **per_page_and_fixed(results),
+        "counts": "the build's own process; a forked child is left out",
+    }
 
 
 # ----------------------------------------------------------------------------------- serve
