@@ -284,3 +284,25 @@ def test_a_data_file_quotes_facts_from_others_instead_of_typing_them(make_projec
     assert build(project) == 0
     html = (project / "site" / "what-is-an-iop" / "index.html").read_text()
     assert "At least 9 hours a week at Riverside Intensive Outpatient Program." in html
+
+
+def test_front_matter_read_once_still_reaches_the_page_and_leaves_the_text_alone(
+    make_project,
+) -> None:
+    # The plugin reads and checks a page's front matter, then hands MkDocs the page with an empty
+    # one, so MkDocs does not read it again. The page must still get its title from the front
+    # matter (not from its heading), and a first line that looks like MultiMarkdown metadata
+    # ("Note: ...") must stay text, as it does when MkDocs reads YAML front matter itself.
+    text = page("Paying for an IOP").replace(
+        "---\n# Paying for an IOP",
+        "---\nNote: bring your insurance card.\n\n# What it costs",
+    )
+    text = text.replace("title: Paying for an IOP\n", "title: Paying for an IOP\ntags: [copay]\n")
+    project = make_project({"content/paying.md": text})
+    assert build(project) == 0
+    html = (project / "site" / "paying" / "index.html").read_text()
+    assert re.search(r"<title>Paying for an IOP\b", html)
+    assert "Note: bring your insurance card." in _article(html)
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text())
+    entry = next(doc for doc in index["docs"] if doc["location"] == "paying/")
+    assert entry.get("tags") == ["copay"]
