@@ -194,6 +194,14 @@ def start_page_prefetch(
         loader.prefetch = PagePrefetch.start(env, page_files, page_template_name, body_of, theme)
 
 
+def keep_compiled_page(env: jinja2.Environment, source: str) -> None:
+    """Keep the compiled code of page text that was not rendered this build (its rendered text
+    was reused) from being pruned as unused."""
+    cache = env.bytecode_cache
+    if isinstance(cache, PageCodeCache):
+        cache.keep(page_template_name(source))
+
+
 def note_page_read(env: jinja2.Environment) -> None:
     """Tell the second process, if one runs, that the build has begun reading its next page."""
     loader = env.loader

@@ -48,6 +48,8 @@ from generator.languages import Language, declared_languages, page_href, pages_o
 from generator.links import link_error, page_not_in_nav
 from generator.page_prefetch import ThemeTemplates
 from generator.page_rendering import (
+    has_template_syntax,
+    keep_compiled_page,
     make_page_environment,
     note_page_read,
     page_context,
@@ -57,6 +59,7 @@ from generator.page_rendering import (
     stop_page_prefetch,
     tel_href,
 )
+from generator.rendered_pages import GENERATOR_DIR, RenderedPages, build_fingerprint
 from generator.review_status import review_release_problems
 from generator.site_config import PLUGIN_DEFAULTS, load_site_config
 from generator.symlinks import links_leading_outside
@@ -81,6 +84,8 @@ PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
 THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
 # Finished PDF booklets, reused while their HTML and files are unchanged (generator.booklet_jobs).
 BOOKLET_CACHE_DIR = Path(".cache") / "iop-guide" / "booklets"
+# Pages' rendered Markdown, kept between builds (see generator.rendered_pages).
+RENDERED_CACHE_DIR = Path(".cache") / "iop-guide" / "rendered"
 # Parsed front matter, data files and interface strings (generator.yaml_loader), likewise.
 YAML_CACHE_DIR = Path(".cache") / "iop-guide" / "yaml"
 
@@ -154,6 +159,8 @@ class BuildState:
     # Each page's front matter as read and checked in on_page_read_source, by src_uri, until
     # on_page_markdown gives it to the page (see there).
     front_matter: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Rendered page Markdown from earlier builds; None when a value cannot be hashed exactly.
+    rendered_pages: RenderedPages | None = None
     pages: list[PageRecord] = field(default_factory=list)
     link_filter: logging.Filter | None = None
     # Each page's path as shown in messages, by src_uri: display_path resolves the path on disk,
@@ -355,6 +362,15 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             else abbreviation_definitions(data.values.get("glossary")),
             errors=list(errors),
         )
+        fingerprint = build_fingerprint(
+            environment,
+            {"extra": extra, "data": data.values, "site": site},
+            [folder for folder in (templates_dir, GENERATOR_DIR) if folder is not None],
+        )
+        if fingerprint is not None:
+            self.state.rendered_pages = RenderedPages(
+                project_root / RENDERED_CACHE_DIR / language.code, fingerprint
+            )
         self.state.language = language
         self.state.languages = languages
         self.state.strings = strings
@@ -501,6 +517,14 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if first_line is None:  # front matter failed: its error is already recorded
             return ""
         shown = state.shown_path(page)
+        kept = state.rendered_pages
+        key = None
+        if kept is not None and has_template_syntax(state.environment, markdown):
+            key = kept.key(markdown, page.meta)
+            text = kept.get(key) if key is not None else None
+            if text is not None:
+                keep_compiled_page(state.environment, markdown)
+                return text + state.abbreviations
         context = page_context(state.extra, state.data.values, state.site, page.meta)
         rendered, error = render_page_markdown(
             state.environment, markdown, context, shown, first_line
@@ -511,9 +535,10 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             )
             return ""
         # A wrapped line that fills in as "911. …" would become a list item of its own.
-        state.errors.extend(
-            wrapped_number_errors(state.environment, markdown, context, shown, first_line)
-        )
+        wrapped = wrapped_number_errors(state.environment, markdown, context, shown, first_line)
+        state.errors.extend(wrapped)
+        if key is not None and kept is not None and not wrapped:
+            kept.put(key, rendered)
         return rendered + state.abbreviations
 
     def on_page_content(
@@ -636,6 +661,8 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         cache = self.state.environment.bytecode_cache
         if isinstance(cache, PageCodeCache):
             cache.prune()
+        if self.state.rendered_pages is not None:
+            self.state.rendered_pages.prune()
         self.template_cache.prune()
 
     def _build_other_languages(self, config: MkDocsConfig) -> None:

@@ -155,6 +155,12 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
         that text's code; a damaged one is still caught on load, as any other."""
         return os.path.exists(os.path.join(self.directory, self.pattern % self.get_cache_key(name)))
 
+    def keep(self, name: str) -> None:
+        """Count the entry under ``name`` as used by this build, without reading it: a page
+        whose rendered text was reused (``generator.rendered_pages``) needs its compiled code
+        again the next time a data file or the configuration changes."""
+        self.used.add(os.path.join(self.directory, self.pattern % self.get_cache_key(name)))
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         filename = self._get_cache_filename(bucket)
         self.used.add(filename)
