@@ -5,7 +5,8 @@ render it once compiled. Material's templates and ours are compiled again by eve
 and every page is a template too. These caches keep the compiled code on disk (and, for `serve`,
 in memory), and use it only for the same source, compiled by the same Jinja and Python, in an
 environment with the same settings, filters and tests (``environment_fingerprint``). They hold
-code, never output: data files and configuration are rendered afresh every build.
+code, not output: a page's rendered text is kept apart (``generator.rendered_pages``), under a
+key that also covers the data files, the configuration and the templates.
 """
 
 from __future__ import annotations
@@ -139,8 +140,8 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
     Jinja names each entry by the page's content hash and checks the stored source checksum on
     load; the folder itself is named by ``environment_fingerprint``, so a new Jinja or Python
     version, or a change to the environment's settings, filters or tests, reads a new, empty
-    folder instead of stale code. Only compiled code is kept: data and configuration values are
-    rendered afresh every build.
+    folder instead of stale code. Only compiled code is kept here: it does not depend on data or
+    configuration values.
     """
 
     def __init__(self, folder: Path) -> None:
