@@ -159,6 +159,9 @@ class BuildState:
     # Each page's front matter as read and checked in on_page_read_source, by src_uri, until
     # on_page_markdown gives it to the page (see there).
     front_matter: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Where each page's booklet link begins in its HTML (on_page_content adds it, so search
+    # finds it; on_page_context changes only the HTML before it).
+    booklet_link_at: dict[str, int] = field(default_factory=dict)
     # Rendered page Markdown from earlier builds; None when a value cannot be hashed exactly.
     rendered_pages: RenderedPages | None = None
     pages: list[PageRecord] = field(default_factory=list)
@@ -544,12 +547,35 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        """Each page links to the booklet, in the page's text, so searching for it finds it."""
+        if self.state is None or not self._booklet_wanted():
+            return None
+        self.state.booklet_link_at[page.file.src_uri] = len(html)
+        href = get_relative_url(booklet_path(_site_language(config)), page.url)
+        strings = self.state.strings or {}
+        return html + booklet_link_html(
+            href, strings.get("booklet_link", "The whole guide as a printable booklet")
+        )
+
+    # After the search plugin's, wherever site-config.yml lists the two.
+    @event_priority(-50)
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any] | None:
+        """The page's HTML gets what readers need beyond Markdown's output, and the right-hand
+        contents column shows only where it helps.
+
+        The HTML changes are made here, after the search plugin has indexed the page, not in
+        on_page_content: they add attributes only, which put nothing in the index but cost its
+        HTML parser a pass over each. The page is recorded (for `check` and the booklet) as
+        changed, without its booklet link."""
         if self.state is None:
             return None
-        html = name_task_list_boxes(make_abbreviations_focusable(html))
+        content = page.content or ""
+        link_at = self.state.booklet_link_at.pop(page.file.src_uri, len(content))
+        html = name_task_list_boxes(make_abbreviations_focusable(content[:link_at]))
         # Phones show each table row as a card labelled with its column headings (tables.css).
         html = label_table_cells(html)
-        page_html = html
         self.state.pages.append(
             PageRecord(
                 src_path=self.state.shown_path(page),
@@ -560,30 +586,23 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 translation=self.state.translation_status.get(page.file.src_uri, ""),
             )
         )
-        self.state.page_html[page.file.src_uri] = page_html
+        self.state.page_html[page.file.src_uri] = html
         self.state.page_files.append(Path(page.file.abs_dest_path))
         self.state.page_meta[page.file.src_uri] = dict(page.meta)
-        if self._booklet_wanted():
-            href = get_relative_url(booklet_path(_site_language(config)), page.url)
-            strings = self.state.strings or {}
-            html += booklet_link_html(
-                href, strings.get("booklet_link", "The whole guide as a printable booklet")
-            )
-        return html
+        page.content = html + content[link_at:]
+        self._hide_short_contents(page)
+        return None
 
-    def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any] | None:
-        """The right-hand contents column only where it helps: a page with fewer than three
-        sections (h2 under its title) hides it, as if its front matter said
-        `hide: [toc]`; longer pages keep it."""
-        if self.state is None or not isinstance(page.meta, dict) or not page.toc:
-            return None
+    @staticmethod
+    def _hide_short_contents(page: Page) -> None:
+        """A page with fewer than three sections (h2 under its title) hides the contents column,
+        as if its front matter said `hide: [toc]`; longer pages keep it."""
+        if not isinstance(page.meta, dict) or not page.toc:
+            return
         sections = sum(len(item.children) for item in page.toc)
         hidden = list(page.meta.get("hide") or [])
         if sections < 3 and "toc" not in hidden:
             page.meta["hide"] = [*hidden, "toc"]
-        return None
 
     # on_env is the first event after every page's Markdown has been read and converted, so it is
     # where all collected problems are reported together, before any page is written.
