@@ -67,6 +67,7 @@ from generator.table_labels import label_table_cells
 from generator.task_lists import name_task_list_boxes
 from generator.template_cache import MemoryBytecodeCache, PageCodeCache
 from generator.template_errors import page_render_errors
+from generator.theme_lookup import fast_getattr
 from generator.translation_status import translation_problems
 from generator.wrapped_numbers import wrapped_number_errors
 from generator.yaml_loader import (
@@ -618,6 +619,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         stop_page_prefetch(self.state.environment, finish=True)
         env.globals["data"] = self.state.data.values
         env.globals["strings"] = self.state.strings
+        env.getattr = fast_getattr(env)  # type: ignore[method-assign]
         env.globals["page_languages"] = self._page_languages
         # Looked up once here: a template filtering `pages` for it costs every page a pass over
         # every page.
