@@ -499,7 +499,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 state.errors.extend(errors)
                 state.release_problems.extend(problems)
                 state.translation_status[page.file.src_uri] = summary
-            # MkDocs would read the front matter again (PyYAML, a tenth of a millisecond a
+            # MkDocs would read the front matter again (PyYAML, a fifth of a millisecond a
             # page); an empty one stands in for it, and on_page_markdown hands the page what
             # was read here. A page whose front matter has errors keeps its text: the build
             # fails on those errors, and MkDocs' reading still names the page in the nav.

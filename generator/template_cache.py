@@ -154,13 +154,17 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
         """Whether code compiled under ``name`` is kept, without reading it. A page's name is
         made from its text (``page_rendering.page_template_name``), so an entry under it holds
         that text's code; a damaged one is still caught on load, as any other."""
-        return os.path.exists(os.path.join(self.directory, self.pattern % self.get_cache_key(name)))
+        return os.path.exists(self._entry_path(name))
 
     def keep(self, name: str) -> None:
         """Count the entry under ``name`` as used by this build, without reading it: a page
         whose rendered text was reused (``generator.rendered_pages``) needs its compiled code
         again the next time a data file or the configuration changes."""
-        self.used.add(os.path.join(self.directory, self.pattern % self.get_cache_key(name)))
+        self.used.add(self._entry_path(name))
+
+    def _entry_path(self, name: str) -> str:
+        """Where Jinja keeps the code of the template ``name`` (one with no file name: a page)."""
+        return os.path.join(self.directory, self.pattern % self.get_cache_key(name))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         filename = self._get_cache_filename(bucket)

@@ -17,9 +17,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bench.synthetic import one_language_config
 from generator import cli
+
+# Property tests check answers, not speed: on a shared 2-core CI machine one example can take
+# longer than Hypothesis's default 200 ms deadline, and that is not a wrong answer.
+settings.register_profile("iop-guide", deadline=None)
+settings.load_profile("iop-guide")
 
 REPO = Path(__file__).resolve().parent.parent
 
