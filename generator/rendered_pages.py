@@ -108,14 +108,20 @@ def build_fingerprint(
     env: jinja2.Environment, shared: Mapping[str, Any], folders: Iterable[Path]
 ) -> str | None:
     """What every page of this build is rendered from, besides its own text and front matter;
-    None when a value cannot be written out exactly (the build then renders every page)."""
+    None when a value cannot be written out exactly or a file cannot be read (the build then
+    renders every page)."""
     digest = hashlib.sha256(_FORMAT)
     digest.update(environment_fingerprint(env).encode())
     try:
         digest.update(canonical(dict(shared)))
     except NotCachable:
         return None
-    digest.update(folder_digest([*folders, MARKUPSAFE_DIR]))
+    try:
+        digest.update(folder_digest([*folders, MARKUPSAFE_DIR]))
+    except OSError:
+        # A file that vanished between listing and reading (an editor's temporary file while
+        # `serve` rebuilds) or cannot be read: no cache this build, never a failed build.
+        return None
     return digest.hexdigest()
 
 

@@ -10,8 +10,15 @@ from pathlib import Path
 import markupsafe
 import pytest
 
+from generator.page_rendering import make_page_environment
 from generator.plugin import PAGE_CACHE_DIR, RENDERED_CACHE_DIR
-from generator.rendered_pages import NotCachable, RenderedPages, canonical, folder_digest
+from generator.rendered_pages import (
+    NotCachable,
+    RenderedPages,
+    build_fingerprint,
+    canonical,
+    folder_digest,
+)
 from tests.conftest import build, page, write_files
 
 # ---------------------------------------------------------------- keys
@@ -196,3 +203,22 @@ def test_compiled_pages_outlive_builds_that_reuse_the_rendered_text(project: Pat
     assert "Weeks: 20." in _html(project)
     # Rendered afresh from the code kept by the first build, not compiled again.
     assert [path.stat().st_mtime_ns for path in compiled] == mtimes
+
+
+def test_a_file_that_cannot_be_read_turns_the_cache_off_and_fails_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "templates"
+    write_files(folder, {"partials/a.html": "A", "partials/4913": "an editor's test file"})
+    env = make_page_environment(None)
+    assert build_fingerprint(env, {"site": {}}, [folder]) is not None
+    vanished = folder / "partials" / "4913"
+    read_bytes = Path.read_bytes
+
+    def read_or_vanish(path: Path) -> bytes:
+        if path == vanished:  # deleted after it was listed, as editors' temporary files are
+            raise FileNotFoundError(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_or_vanish)
+    assert build_fingerprint(env, {"site": {}}, [folder]) is None
