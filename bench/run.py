@@ -203,7 +203,8 @@ def step_scaling(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _drop_page_cache(config: Path) -> None:
-    """Remove every compiled page and theme template the project keeps (.cache/iop-guide)."""
+    """Remove everything the project keeps between builds (.cache/iop-guide: compiled pages and
+    theme templates, rendered pages, parsed YAML, booklets), so the next build is cold."""
     shutil.rmtree(config.resolve().parent / PAGE_CACHE_DIR.parent, ignore_errors=True)
 
 

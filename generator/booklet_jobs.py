@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.booklet import Booklet, BookletError, render_booklet_pdf
+from generator.cache_files import remove_unused, write_atomically
 
 # Bump when what a stored booklet holds, or what its key covers, changes.
 _CACHE_FORMAT = "1"
@@ -89,28 +90,13 @@ class BookletCache:
     def store(self, key: str, booklet: Booklet, site_dir: Path) -> None:
         files = {name: _file_hash(site_dir / name) for name in booklet.read_files}
         facts = {"pages": booklet.page_count, "bytes": len(booklet.pdf), "files": files}
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.folder / f"{key}.pdf", booklet.pdf)
-            # The facts last: an entry without them is never read.
-            _write_atomically(self.folder / f"{key}.json", json.dumps(facts).encode("utf-8"))
+        # The facts last, and only after the booklet: an entry without them is never read.
+        if write_atomically(self.folder / f"{key}.pdf", booklet.pdf):
+            write_atomically(self.folder / f"{key}.json", json.dumps(facts).encode("utf-8"))
 
     def prune(self, keep: set[str]) -> None:
         """Remove booklets other than ``keep`` (the ones this build used)."""
-        with contextlib.suppress(OSError):
-            for entry in self.folder.iterdir():
-                if entry.name.split(".", 1)[0] not in keep:
-                    entry.unlink(missing_ok=True)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        remove_unused(self.folder, lambda entry: entry.name.split(".", 1)[0] in keep)
 
 
 def _worker_pool() -> ProcessPoolExecutor:

@@ -194,12 +194,13 @@ def start_page_prefetch(
         loader.prefetch = PagePrefetch.start(env, page_files, page_template_name, body_of, theme)
 
 
-def keep_compiled_page(env: jinja2.Environment, source: str) -> None:
+def keep_compiled_page(env: jinja2.Environment, page_name: str) -> None:
     """Keep the compiled code of page text that was not rendered this build (its rendered text
-    was reused) from being pruned as unused."""
+    was reused) from being pruned as unused. ``page_name`` is ``page_template_name`` of the
+    text."""
     cache = env.bytecode_cache
     if isinstance(cache, PageCodeCache):
-        cache.keep(page_template_name(source))
+        cache.keep(page_name)
 
 
 def note_page_read(env: jinja2.Environment) -> None:

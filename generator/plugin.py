@@ -53,6 +53,7 @@ from generator.page_rendering import (
     make_page_environment,
     note_page_read,
     page_context,
+    page_template_name,
     render_data_files,
     render_page_markdown,
     start_page_prefetch,
@@ -524,10 +525,11 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         kept = state.rendered_pages
         key = None
         if kept is not None and has_template_syntax(state.environment, markdown):
-            key = kept.key(markdown, page.meta)
+            page_name = page_template_name(markdown)
+            key = kept.key(page_name, page.meta)
             text = kept.get(key) if key is not None else None
             if text is not None:
-                keep_compiled_page(state.environment, markdown)
+                keep_compiled_page(state.environment, page_name)
                 return text + state.abbreviations
         context = page_context(state.extra, state.data.values, state.site, page.meta)
         rendered, error = render_page_markdown(

@@ -23,10 +23,8 @@ is kept, so an entry found stands for those checks too. Random values (Jinja's `
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from generator.cache_files import remove_unused, write_atomically
 from generator.template_cache import environment_fingerprint
 
 # Bump when an entry's layout or what goes into a key changes, so old entries are never read.
@@ -135,16 +134,19 @@ class RenderedPages:
         self.fingerprint = fingerprint
         self.used: set[str] = set()
 
-    def key(self, source: str, meta: Mapping[str, Any]) -> str | None:
-        """The entry's name for a page with this text and front matter; None if the front
-        matter holds a value that cannot be written out exactly."""
+    def key(self, page_name: str, meta: Mapping[str, Any]) -> str | None:
+        """The entry's name for a page whose text is compiled under ``page_name`` (a hash of
+        the text: ``page_rendering.page_template_name``) and with this front matter; None if
+        the front matter holds a value that cannot be written out exactly. The text's own hash
+        is reused, not made again: a page found here needs that name anyway, to keep its
+        compiled code (``keep_compiled_page``)."""
         try:
             meta_bytes = canonical(dict(meta))
         except NotCachable:
             return None
         digest = hashlib.sha256(self.fingerprint.encode())
         digest.update(meta_bytes)
-        digest.update(source.encode("utf-8", "surrogatepass"))
+        digest.update(page_name.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
@@ -173,23 +175,15 @@ class RenderedPages:
         data = text.encode("utf-8", "surrogatepass")
         entry = _FORMAT + key.encode() + b"\n" + hashlib.sha256(data).hexdigest().encode()
         entry += b"\n" + data
-        path = self._path(key)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(entry)
-            os.replace(temporary, path)  # a concurrent build reads all of it or nothing
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+        write_atomically(self._path(key), entry)
 
     def prune(self) -> int:
         """Remove entries this build did not use. Call only after a complete, successful build,
         which looks up every page. Returns how many went."""
-        removed = 0
-        with contextlib.suppress(OSError):
-            for entry in self.folder.iterdir():
-                if entry.is_file() and entry.name.removesuffix(".md") not in self.used:
-                    entry.unlink(missing_ok=True)
-                    removed += 1
-        return removed
+        used = self.used
+        return len(
+            remove_unused(
+                self.folder,
+                lambda entry: not entry.is_file() or entry.name.removesuffix(".md") in used,
+            )
+        )

@@ -22,6 +22,8 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
+from generator.cache_files import remove_unused, write_atomically
+
 # Bump when the cache layout or what goes into its key changes, so old entries are never read.
 _CACHE_FORMAT = "1"
 
@@ -73,7 +75,7 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         path = self._path(bucket)
         self._store[str(path) if path is not None else bucket.key] = data
         if path is not None:
-            _write_atomically(path, data)
+            write_atomically(path, data)
 
     def prune(self) -> None:
         """Remove folders of other fingerprints (an older Jinja, Material's other filters)."""
@@ -85,8 +87,8 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
                 _remove_folder(sibling)
 
 
-# A cache is only ever a shortcut: failing to read, write or tidy it (a read-only checkout, a
-# concurrent build removing a folder) must never fail a build, so OSError is swallowed here.
+# A cache is only ever a shortcut: failing to read, write or tidy it must never fail a build,
+# so OSError is swallowed here (see generator.cache_files).
 
 
 def load_entry(bucket: jinja2.bccache.Bucket, entry: bytes) -> None:
@@ -107,18 +109,6 @@ def load_entry(bucket: jinja2.bccache.Bucket, entry: bytes) -> None:
         bucket.code = marshal.loads(memoryview(entry)[len(header) :])
     except (EOFError, ValueError, TypeError):
         bucket.reset()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary name, then rename: a concurrent build reads all of it or nothing."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
 
 
 def _remove_folder(folder: Path) -> int:
@@ -178,7 +168,7 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.used.add(self._get_cache_filename(bucket))
-        with contextlib.suppress(OSError):  # see _write_atomically
+        with contextlib.suppress(OSError):  # see generator.cache_files
             super().dump_bytecode(bucket)
 
     def prune(self) -> int:
@@ -187,17 +177,12 @@ class PageCodeCache(jinja2.bccache.FileSystemBytecodeCache):
         Call only after a complete, successful build, which compiles every page. Returns how
         many entries were removed.
         """
-        removed = 0
-        try:
-            for entry in self.folder.iterdir():
-                if str(entry) not in self.used:
-                    entry.unlink(missing_ok=True)
-                    removed += 1
+        used = self.used
+        removed = len(remove_unused(self.folder, lambda entry: str(entry) in used))
+        with contextlib.suppress(OSError):
             for sibling in self.folder.parent.iterdir():
                 if sibling != self.folder and sibling.is_dir():
                     removed += _remove_folder(sibling)
-        except OSError:
-            pass  # see _write_atomically
         return removed
 
 

@@ -13,7 +13,6 @@ grow into billions of entries as soon as anything walks it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import marshal
@@ -25,6 +24,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
+from generator.cache_files import remove_unused, write_atomically
 from generator.errors import SiteError
 from generator.yaml_errors import explain_yaml_error
 
@@ -245,16 +245,10 @@ def prune_cache_folder() -> int:
         return 0
     used = set(_used)
     _used.clear()
-    removed = 0
-    try:
-        for entry in folder.iterdir():
-            if entry.suffix == ".marshal" and entry.stem not in used:
-                entry.unlink(missing_ok=True)
-                _written.discard((folder, entry.stem))
-                removed += 1
-    except OSError:
-        pass  # a cache is only a shortcut
-    return removed
+    removed = remove_unused(folder, lambda entry: entry.suffix != ".marshal" or entry.stem in used)
+    for entry in removed:
+        _written.discard((folder, entry.stem))
+    return len(removed)
 
 
 def _cache_key(text: str) -> str:
@@ -360,16 +354,9 @@ def _remember(key: str, payload: bytes) -> None:
 
 
 def _write_entry(folder: Path, key: str, payload: bytes) -> None:
-    path = folder / f"{key}.marshal"
-    temporary = folder / f"{key}.{os.getpid()}.tmp"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
-        os.replace(temporary, path)
+    entry = hashlib.sha256(payload).digest() + payload
+    if write_atomically(folder / f"{key}.marshal", entry):
         _written.add((folder, key))
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
 
 
 def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
