@@ -26,7 +26,9 @@ import importlib.metadata
 import json
 import multiprocessing
 import os
+import signal
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -108,7 +110,33 @@ def _worker_pool() -> ProcessPoolExecutor:
         with contextlib.suppress(ImportError, OSError):
             import weasyprint  # noqa: F401
     workers = max(1, min(2, os.cpu_count() or 1))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_leave_quietly_on_ctrl_c,
+    )
+
+
+def _leave_quietly_on_ctrl_c() -> None:
+    """In each worker: Ctrl-C reaches the whole process group, and the build that started the
+    worker reports it once (``generator.cli``). A worker waiting for work would otherwise print
+    a KeyboardInterrupt traceback of its own; one laying out a booklet has nothing to keep. So a
+    worker just leaves, at once, with the shell's status for Ctrl-C. Workers start with Ctrl-C
+    held back (``_ctrl_c_held``); one that came meanwhile arrives here, once the way out is set."""
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(128 + signal.SIGINT))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C back from this thread, and from the workers a submit starts (a new process
+    inherits the mask, through fork or exec), until the block ends: a worker interrupted before
+    its initializer ran would print a traceback from Python's start-up code."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @dataclass
@@ -145,7 +173,8 @@ class BookletJobs:
         if job.done is None:
             if self._pool is None:
                 self._pool = _worker_pool()
-            job.future = self._pool.submit(render_booklet_pdf, booklet_html, site_dir)
+            with _ctrl_c_held():
+                job.future = self._pool.submit(render_booklet_pdf, booklet_html, site_dir)
         self._jobs.append(job)
         return len(self._jobs) - 1
 

@@ -189,7 +189,10 @@ EXIT_CODES_HELP = """\
 exit codes:
   0  done: the site was built or checked (warnings may have been printed)
   1  problems in the site: each is listed with its file, line and fix
-  2  usage: the command could not run as given (an unknown option, a busy port)"""
+  2  usage: the command could not run as given (an unknown option, a busy port)
+  130  stopped with Ctrl-C (a build leaves the previous site folder as it was)"""
+# What shells report for a command stopped by Ctrl-C (128 + SIGINT).
+INTERRUPTED = 130
 
 
 def list_uses(config_path: Path, query: str) -> int:
@@ -298,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not _is_engine_summary(exc):
             log.error(str(exc))
         return _failed(args.command)
+    except KeyboardInterrupt:
+        # Ctrl-C is a choice, not a crash: a short line, not a traceback, and the shell's
+        # usual status for it (128 + SIGINT).
+        return _interrupted(args.command)
     return 0
 
 
@@ -320,6 +327,15 @@ def _new(config_path: Path, title: str, today: datetime.date) -> int:
 def _is_engine_summary(exc: Exception) -> bool:
     """MkDocs' "Aborted with a BuildError!" follows our own list of problems: it is noise."""
     return str(exc) == "Aborted with a BuildError!"
+
+
+def _interrupted(command: str) -> int:
+    if command == "build":
+        # The build works in a staging folder, removed on the way out (build_site).
+        log.error("Build stopped (Ctrl-C). The previous site folder was left exactly as it was.")
+    else:
+        log.error(f"`iop-guide {command}` stopped (Ctrl-C).")
+    return INTERRUPTED
 
 
 def _failed(command: str) -> int:
