@@ -835,6 +835,20 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is not None and self.state.language.default:
             self._close_booklet_jobs(succeeded=False)
 
+    def on_shutdown(self) -> None:
+        """After every build, however it ended. MkDocs calls ``on_build_error`` only for an
+        ``Exception``; a build stopped by Ctrl-C (``KeyboardInterrupt``) skips it, and would leave
+        its link filter on MkDocs' logger, where it would swallow the broken-link warnings of the
+        next build in the same process (`serve`, tests). A build that ended normally has already
+        done all of this, so here it does nothing."""
+        self._remove_link_filter()
+        if self.state is not None:
+            stop_page_prefetch(self.state.environment)
+            # A language's own build runs through this object too (_build_other_languages); the
+            # booklets belong to the default language's build, which closes them.
+            if self.state.language.default:
+                self._close_booklet_jobs(succeeded=False)
+
     def _remove_link_filter(self) -> None:
         # The filter belongs to one build; a later build (serve) installs its own.
         if self.state is not None and self.state.link_filter is not None:

@@ -51,6 +51,14 @@ def test_an_interrupted_build_says_so_and_keeps_the_site(
     assert "Traceback" not in message
     assert tree_digest(project / "site") == before
     assert _leftovers(project) == []
+    # Nothing of the stopped build lingers in this process: the next build still finds a
+    # broken link (the stopped build's link filter would have swallowed its warning).
+    monkeypatch.undo()
+    index = project / "content" / "index.md"
+    index.write_text(index.read_text() + "\nSee [the lost page](lost-page.md).\n")
+    capsys.readouterr()
+    assert build(project) == 1
+    assert "broken link 'lost-page.md'" in capsys.readouterr().err
 
 
 def test_an_interrupted_check_says_so(make_project, capsys, monkeypatch) -> None:
