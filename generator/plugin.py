@@ -829,18 +829,19 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         return self.state.page_meta.get(src_uri, {})
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._remove_link_filter()
-        if self.state is not None:
-            stop_page_prefetch(self.state.environment)
-        if self.state is not None and self.state.language.default:
-            self._close_booklet_jobs(succeeded=False)
+        # Under `serve` a failed rebuild is followed by more builds, not by on_shutdown.
+        self._clean_up_build()
 
     def on_shutdown(self) -> None:
-        """After every build, however it ended. MkDocs calls ``on_build_error`` only for an
+        """At the end of a command, however it ended. MkDocs calls ``on_build_error`` only for an
         ``Exception``; a build stopped by Ctrl-C (``KeyboardInterrupt``) skips it, and would leave
         its link filter on MkDocs' logger, where it would swallow the broken-link warnings of the
-        next build in the same process (`serve`, tests). A build that ended normally has already
-        done all of this, so here it does nothing."""
+        next build in the same process (tests, a caller's loop)."""
+        self._clean_up_build()
+
+    def _clean_up_build(self) -> None:
+        """Undo what a build set up and did not finish with. Safe to run twice, and does nothing
+        after a build that ended normally."""
         self._remove_link_filter()
         if self.state is not None:
             stop_page_prefetch(self.state.environment)
