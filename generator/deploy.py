@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import hashlib
 import os
 import re
@@ -72,9 +73,10 @@ DENIED_FEATURES = (
     "xr-spatial-tracking",
 )
 
-# <script ...>text</script>: the HTML parser ends a script at the first "</script", so a
-# non-greedy match finds exactly the text the browser hashes.
-_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+# <script ...>text</script>: the HTML parser ends a script at the first "</script" that
+# "\s*>" follows, so the text up to there is exactly the text the browser hashes.
+_SCRIPT_OPENING = re.compile(rb"<script\b([^>]*)>", re.IGNORECASE)
+_SCRIPT_CLOSING_REST = re.compile(rb"\s*>")
 _SRC_ATTRIBUTE = re.compile(rb"(?:^|\s)src(?:\s*=|\s|/|$)", re.IGNORECASE)
 _TYPE_ATTRIBUTE = re.compile(
     rb"""(?:^|\s)type\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
@@ -114,6 +116,8 @@ _EXECUTABLE_TYPES = frozenset(
 _NEWLINES = re.compile(rb"\r\n?")
 
 
+# The same few attribute strings come back on every page.
+@functools.lru_cache(maxsize=256)
 def _is_executable_inline(attributes: bytes) -> bool:
     if _SRC_ATTRIBUTE.search(attributes):
         return False
@@ -127,10 +131,32 @@ def _is_executable_inline(attributes: bytes) -> bool:
 
 
 def inline_script_texts(html: bytes) -> list[bytes]:
-    """The text of every inline script in a page that the browser would run."""
-    return [
-        match.group(2) for match in _SCRIPT.finditer(html) if _is_executable_inline(match.group(1))
-    ]
+    """The text of every inline script in a page that the browser would run.
+
+    Candidates are found with ``find`` on a lower-cased copy: ``bytes.lower`` changes ASCII
+    letters only, as a case-blind bytes pattern does, so every offset is kept. One pattern for
+    the whole element, with a lazy ``(.*?)`` for its text, tried the closing tag at every byte of
+    every script; this scan runs over every page of the site."""
+    lowered = html.lower()
+    texts = []
+    position = 0
+    while (start := lowered.find(b"<script", position)) >= 0:
+        opening = _SCRIPT_OPENING.match(html, start)
+        if opening is None:
+            position = start + 1
+            continue
+        end = opening.end()
+        while (end := lowered.find(b"</script", end)) >= 0:
+            closing = _SCRIPT_CLOSING_REST.match(html, end + len(b"</script"))
+            if closing is not None:
+                break
+            end += 1
+        if end < 0:  # no closing tag after this one, so none after any later one either
+            break
+        if _is_executable_inline(opening.group(1)):
+            texts.append(html[opening.end() : end])
+        position = closing.end()
+    return texts
 
 
 def script_hash(text: bytes) -> str:

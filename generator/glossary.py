@@ -25,7 +25,10 @@ def abbreviation_definitions(glossary: Mapping[str, Any] | None) -> str:
     return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
 
 
-_LINK_OR_ABBR = re.compile(r"<a[\s>]|</a>|<abbr title=")
+_ABBR = "<abbr title="
+_FOCUSABLE_ABBR = '<abbr tabindex="0" title='
+# A link, up to the first "</a>" after it: HTML does not allow a link inside a link.
+_LINK = re.compile(r"<a[\s>].*?</a>", re.DOTALL)
 
 
 def make_abbreviations_focusable(html: str) -> str:
@@ -33,19 +36,15 @@ def make_abbreviations_focusable(html: str) -> str:
 
     A term inside a link is left alone: the link already takes focus (and shows the tooltip),
     and a focusable element inside a link is invalid HTML that screen readers announce twice.
+    Terms outside links are changed with ``str.replace``, between the links, because a page has
+    dozens of them: one Python step each cost a tenth of a millisecond a page.
     """
+    if _ABBR not in html:
+        return html
     parts: list[str] = []
     position = 0
-    inside_link = 0
-    for match in _LINK_OR_ABBR.finditer(html):
-        token = match.group()
-        if token == "</a>":
-            inside_link = max(0, inside_link - 1)
-        elif token != "<abbr title=":
-            inside_link += 1
-        elif not inside_link:
-            parts.append(html[position : match.start()])
-            parts.append('<abbr tabindex="0" title=')
-            position = match.end()
-    parts.append(html[position:])
+    for link in _LINK.finditer(html):
+        parts += (html[position : link.start()].replace(_ABBR, _FOCUSABLE_ABBR), link.group())
+        position = link.end()
+    parts.append(html[position:].replace(_ABBR, _FOCUSABLE_ABBR))
     return "".join(parts)

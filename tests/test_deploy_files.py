@@ -4,6 +4,7 @@ the 404 page, and the addresses a --base-url build puts in canonical, Open Graph
 from __future__ import annotations
 
 import os
+import random
 import re
 import shlex
 from pathlib import Path
@@ -83,6 +84,30 @@ def test_only_scripts_the_browser_runs_inline_are_hashed() -> None:
         b"dataSourceIsNotSrc()",
         b'if (a < b && "</p>") { lessThan() }',
     ]
+
+
+# The single pattern the scan used before it looked for the tags with find: the reference.
+_WHOLE_SCRIPT = re.compile(rb"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_SCRIPT_PIECES = (
+    b"<script>", b"<SCRIPT type='module'>", b'<script type="application/json">', b"<script src=x>",
+    b"<Script\n>", b"<scriptx>", b"<script", b"</script>", b"</SCRIPT >", b"</script\n\t>",
+    b"</scriptx>", b"</script", b">", b"<", b"a();", b"\r\n", "é".encode(), b"<p>", b"",
+)  # fmt: skip
+
+
+def test_the_scan_finds_what_the_single_pattern_found_on_random_markup() -> None:
+    chooser = random.Random(20261207)
+    found = 0
+    for _ in range(3000):
+        html = b"".join(chooser.choice(_SCRIPT_PIECES) for _ in range(chooser.randint(0, 40)))
+        expected = [
+            match.group(2)
+            for match in _WHOLE_SCRIPT.finditer(html)
+            if deploy._is_executable_inline(match.group(1))
+        ]
+        assert deploy.inline_script_texts(html) == expected, html
+        found += bool(expected)
+    assert found > 1000
 
 
 def test_policy_is_strict() -> None:
