@@ -190,6 +190,8 @@ class FrontMatter:
     meta: dict[str, Any]
     body: str
     body_first_line: int
+    # The YAML between the two "---" lines, which ``meta`` was parsed from.
+    yaml_text: str
 
 
 def parse_front_matter(text: str, path: str) -> tuple[FrontMatter | None, list[SiteError]]:
@@ -215,7 +217,10 @@ def parse_front_matter(text: str, path: str) -> tuple[FrontMatter | None, list[S
     if errors:
         return None, errors
     return FrontMatter(
-        meta=loaded.data, body=text[match.end() :], body_first_line=body_first_line
+        meta=loaded.data,
+        body=text[match.end() :],
+        body_first_line=body_first_line,
+        yaml_text=match.group(1),
     ), []
 
 

@@ -41,7 +41,12 @@ from generator.deploy import example_address_problem, write_deploy_files
 from generator.editions import build_language, language_data, language_settings
 from generator.errors import SiteError, SiteErrors, display_path
 from generator.follow_on_errors import fold_follow_on_errors
-from generator.front_matter import find_placeholders, normalise_text, parse_front_matter
+from generator.front_matter import (
+    FrontMatter,
+    find_placeholders,
+    normalise_text,
+    parse_front_matter,
+)
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
 from generator.interface_strings import STRINGS_FOLDER, InterfaceStrings, load_interface_strings
 from generator.languages import Language, declared_languages, page_href, pages_of
@@ -160,7 +165,7 @@ class BuildState:
     body_first_line: dict[str, int] = field(default_factory=dict)
     # Each page's front matter as read and checked in on_page_read_source, by src_uri, until
     # on_page_markdown gives it to the page (see there).
-    front_matter: dict[str, dict[str, Any]] = field(default_factory=dict)
+    front_matter: dict[str, FrontMatter] = field(default_factory=dict)
     # Where each page's booklet link begins in its HTML (on_page_content adds it, so search
     # finds it; on_page_context changes only the HTML before it).
     booklet_link_at: dict[str, int] = field(default_factory=dict)
@@ -484,7 +489,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         state.release_problems.extend(find_placeholders(text, shown))
         if front_matter is not None:
             state.body_first_line[page.file.src_uri] = front_matter.body_first_line
-            state.front_matter[page.file.src_uri] = front_matter.meta
+            state.front_matter[page.file.src_uri] = front_matter
             state.release_problems.extend(
                 review_release_problems(front_matter.meta, text, shown, datetime.date.today())
             )
@@ -515,19 +520,23 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         if self.state is None:
             return None
         state = self.state
-        meta = state.front_matter.pop(page.file.src_uri, None)
-        if meta is not None:
-            page.meta = meta
+        front_matter = state.front_matter.pop(page.file.src_uri, None)
+        if front_matter is not None:
+            page.meta = front_matter.meta
         first_line = state.body_first_line.get(page.file.src_uri)
         if first_line is None:  # front matter failed: its error is already recorded
             return ""
         shown = state.shown_path(page)
         kept = state.rendered_pages
         key = None
-        if kept is not None and has_template_syntax(state.environment, markdown):
+        if (
+            kept is not None
+            and front_matter is not None
+            and has_template_syntax(state.environment, markdown)
+        ):
             page_name = page_template_name(markdown)
-            key = kept.key(page_name, page.meta)
-            text = kept.get(key) if key is not None else None
+            key = kept.key(page_name, front_matter.yaml_text)
+            text = kept.get(key)
             if text is not None:
                 keep_compiled_page(state.environment, page_name)
                 return text + state.abbreviations
