@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,11 @@ class Field:
     # The only values allowed (a fixed set such as a week day's `kind`); empty means any value.
     choices: tuple[Any, ...] = ()
 
+    @functools.cached_property
+    def required_keys(self) -> tuple[str, ...]:
+        """The keys of ``keys`` that are required, in order (worked out once, not per value)."""
+        return tuple(key for key, child in (self.keys or {}).items() if child.required)
+
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -56,6 +62,8 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
 
 
 def _is_instance(value: Any, kind: type | tuple[type, ...]) -> bool:
+    if type(value) is kind:  # nearly every value: checked on every page's front matter
+        return True
     kinds = kind if isinstance(kind, tuple) else (kind,)
     for k in kinds:
         if k is datetime.date:
@@ -126,7 +134,7 @@ def _validate_mapping(
     errors: list[SiteError] = []
     # A misspelt required key is one mistake, not two: its "unknown key" error names the key it
     # should be, and the "missing required key" error that would follow is left out.
-    missing = [k for k, child in schema.keys.items() if child.required and k not in value]
+    missing = [key for key in schema.required_keys if key not in value]
     explained: set[str] = set()
     for key, item in value.items():
         child_path = (*key_path, key)
@@ -143,8 +151,9 @@ def _validate_mapping(
                 errors.append(_misspelt_required_key(loaded, child_path, key, meant[0]))
             else:
                 errors.append(_unknown_key(loaded, child_path, key, schema))
-    for key, child in schema.keys.items():
-        if child.required and key not in value and key not in explained:
+    for key in missing:
+        if key not in explained:
+            child = schema.keys[key]
             what = f" ({child.doc})" if child.doc else ""
             example = f", for example `{key}: {child.example}`" if child.example else ""
             errors.append(
