@@ -33,6 +33,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.assessment import answer_effects
+from generator.interface_strings import long_date
 
 BOOKLET_FOLDER = "downloads"
 # Where a page template's booklet partial lives: templates/booklet/<the page's template>.
@@ -218,6 +219,7 @@ def booklet_environment(templates_dir: Path) -> jinja2.Environment:
     """Jinja for the booklet: the site's own templates folder, so it shares the site's partials."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True)
     environment.filters["css_string"] = css_string
+    environment.filters["long_date"] = long_date
     # The self-assessment's key is built from the same rules as "How this tool decides".
     environment.filters["answer_effects"] = answer_effects
     return environment

@@ -8,7 +8,9 @@ file is the reference: every other file must have exactly its keys.
 
 from __future__ import annotations
 
+import datetime
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +115,23 @@ def read_text_file_lines(path: Path) -> list[str]:
         return path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
+
+
+def long_date(day: datetime.date, strings: Mapping[str, str]) -> str:
+    """A date in words, in the strings' language: ``date_long`` with its {month}, {day} and
+    {year} filled in (strftime's %B would always print English month names).
+
+    A filter rather than a template macro: the page footer shows four dates on every page, and
+    a macro imported ``with context`` is run afresh on each page that imports it."""
+    months = strings["date_months"].split(",")
+    if len(months) != 12:
+        raise jinja2.TemplateRuntimeError(
+            f"{getattr(strings, 'shown', 'the strings file')}: 'date_months' lists "
+            f"{len(months)} months: write the 12 months' names, separated by commas"
+        )
+    return (
+        strings["date_long"]
+        .replace("{month}", months[day.month - 1].strip())
+        .replace("{day}", str(day.day))
+        .replace("{year}", str(day.year))
+    )

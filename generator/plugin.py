@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -48,7 +49,12 @@ from generator.front_matter import (
     parse_front_matter,
 )
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
-from generator.interface_strings import STRINGS_FOLDER, InterfaceStrings, load_interface_strings
+from generator.interface_strings import (
+    STRINGS_FOLDER,
+    InterfaceStrings,
+    load_interface_strings,
+    long_date,
+)
 from generator.languages import Language, declared_languages, page_href, pages_of
 from generator.links import link_error, page_not_in_nav
 from generator.page_prefetch import ThemeTemplates
@@ -635,12 +641,19 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         # Looked up once here: a template filtering `pages` for it costs every page a pass over
         # every page.
         env.globals["has_about_page"] = files.get_file_from_path("about.md") is not None
-        return self._theme_compile_settings(env)
+        env = self._theme_compile_settings(env)
+        # The crisis strip is the same on every page of a language (site-config.yml's numbers,
+        # the language's words): rendered once here, not once a page.
+        env.globals["crisis_strip"] = Markup(
+            env.get_template("partials/crisis-strip.html").render(config=config)
+        )
+        return env
 
     def _theme_compile_settings(self, env: jinja2.Environment) -> jinja2.Environment:
         """What changes the code the theme's templates compile to (their filters) and where it
         is kept; one place for the build's environment and the second process's copy."""
         env.filters["tel"] = tel_href
+        env.filters["long_date"] = long_date
         # "How this tool decides" is built from the self-assessment's rules, never a copy of them.
         env.filters["answer_effects"] = answer_effects
         env.filters["engine_data"] = engine_data

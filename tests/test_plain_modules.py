@@ -6,11 +6,13 @@ import datetime
 import os
 from typing import ClassVar
 
+import jinja2
 import pytest
 
 from generator.errors import SiteError, SiteErrors
 from generator.front_matter import parse_front_matter, scaffold_front_matter
 from generator.glossary import abbreviation_definitions, make_abbreviations_focusable
+from generator.interface_strings import long_date
 from generator.page_rendering import make_page_environment, render_page_markdown, tel_href
 from generator.readability import page_report, render_report, visible_text
 from generator.schema import Field, validate
@@ -181,3 +183,15 @@ def test_reading_a_pipe_still_stops_at_the_limit() -> None:
     os.close(write_end)
     with os.fdopen(read_end, "rb") as handle:
         assert _read_at_most(handle, 100) == b"x" * 100
+
+
+def test_long_dates_take_their_words_from_the_language_strings() -> None:
+    months = "January, February, March, April, May, June, July, August, September, October, "
+    english = {"date_long": "{month} {day}, {year}", "date_months": months + "November, December"}
+    assert long_date(datetime.date(2026, 3, 2), english) == "March 2, 2026"
+    spanish = {"date_long": "{day} de {month} de {year}", "date_months": "enero, febrero, marzo"}
+    with pytest.raises(jinja2.TemplateRuntimeError, match="lists 3 months: write the 12"):
+        long_date(datetime.date(2026, 3, 2), spanish)
+    spanish["date_months"] += ", abril, mayo, junio, julio, agosto, septiembre, octubre"
+    spanish["date_months"] += ",\n noviembre, diciembre"
+    assert long_date(datetime.date(2026, 12, 24), spanish) == "24 de diciembre de 2026"
