@@ -97,6 +97,9 @@ PAGE_CACHE_DIR = Path(".cache") / "iop-guide" / "pages"
 THEME_CACHE_DIR = Path(".cache") / "iop-guide" / "templates"
 # Finished PDF booklets, reused while their HTML and files are unchanged (generator.booklet_jobs).
 BOOKLET_CACHE_DIR = Path(".cache") / "iop-guide" / "booklets"
+# The crisis strip: rendered once a build (on_env), so no template includes it by name; the
+# second process is told to compile it with main.html.
+CRISIS_STRIP = "partials/crisis-strip.html"
 # Pages' rendered Markdown, kept between builds (see generator.rendered_pages).
 RENDERED_CACHE_DIR = Path(".cache") / "iop-guide" / "rendered"
 # Parsed front matter, data files and interface strings (generator.yaml_loader), likewise.
@@ -453,7 +456,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         # build's Jinja cost on a second core.
         theme = ThemeTemplates(
             lambda: self._theme_compile_settings(config.theme.get_env()),
-            ["main.html", *config.theme.static_templates, *config.extra_templates],
+            ["main.html", CRISIS_STRIP, *config.theme.static_templates, *config.extra_templates],
         )
         start_page_prefetch(
             self.state.environment,
@@ -644,9 +647,7 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         env = self._theme_compile_settings(env)
         # The crisis strip is the same on every page of a language (site-config.yml's numbers,
         # the language's words): rendered once here, not once a page.
-        env.globals["crisis_strip"] = Markup(
-            env.get_template("partials/crisis-strip.html").render(config=config)
-        )
+        env.globals["crisis_strip"] = Markup(env.get_template(CRISIS_STRIP).render(config=config))
         return env
 
     def _theme_compile_settings(self, env: jinja2.Environment) -> jinja2.Environment:
