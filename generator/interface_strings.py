@@ -68,6 +68,15 @@ def _load(path: Path, project_root: Path) -> tuple[LoadedYaml | None, list[SiteE
         for key, value in loaded.data.items()
         if not isinstance(value, str)
     ]
+    months = loaded.data.get("date_months")
+    if isinstance(months, str) and len(months.split(",")) != 12:
+        errors.append(
+            loaded.error(
+                ("date_months",),
+                f"'date_months' lists {len(months.split(','))} months, not 12",
+                "write the 12 months' names, January first, separated by commas",
+            )
+        )
     return loaded, errors
 
 
@@ -122,13 +131,13 @@ def long_date(day: datetime.date, strings: Mapping[str, str]) -> str:
     {year} filled in (strftime's %B would always print English month names).
 
     A filter rather than a template macro: the page footer shows four dates on every page, and
-    a macro imported ``with context`` is run afresh on each page that imports it."""
+    a macro imported ``with context`` is run afresh on each page that imports it. The strings
+    file's check (``_load``) makes sure ``date_months`` lists 12 months, once a build."""
     months = strings["date_months"].split(",")
     if len(months) != 12:
-        raise jinja2.TemplateRuntimeError(
-            f"{getattr(strings, 'shown', 'the strings file')}: 'date_months' lists "
-            f"{len(months)} months: write the 12 months' names, separated by commas"
-        )
+        # load_interface_strings has recorded this, with its line, and the build will fail on
+        # it; until then a plain date keeps the page rendering.
+        return day.isoformat()
     return (
         strings["date_long"]
         .replace("{month}", months[day.month - 1].strip())

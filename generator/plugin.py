@@ -171,7 +171,6 @@ class BuildState:
     # Problems that may stand in a preview but must not be published: warnings for `build` and
     # `check`, errors for `build --release` and `check --release` (see generator.cli).
     release_problems: list[SiteError] = field(default_factory=list)
-    body_first_line: dict[str, int] = field(default_factory=dict)
     # Each page's front matter as read and checked in on_page_read_source, by src_uri, until
     # on_page_markdown gives it to the page (see there).
     front_matter: dict[str, FrontMatter] = field(default_factory=dict)
@@ -497,7 +496,6 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
         state.errors.extend(errors)
         state.release_problems.extend(find_placeholders(text, shown))
         if front_matter is not None:
-            state.body_first_line[page.file.src_uri] = front_matter.body_first_line
             state.front_matter[page.file.src_uri] = front_matter
             state.release_problems.extend(
                 review_release_problems(front_matter.meta, text, shown, datetime.date.today())
@@ -530,19 +528,14 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
             return None
         state = self.state
         front_matter = state.front_matter.pop(page.file.src_uri, None)
-        if front_matter is not None:
-            page.meta = front_matter.meta
-        first_line = state.body_first_line.get(page.file.src_uri)
-        if first_line is None:  # front matter failed: its error is already recorded
+        if front_matter is None:  # front matter failed: its error is already recorded
             return ""
+        page.meta = front_matter.meta
+        first_line = front_matter.body_first_line
         shown = state.shown_path(page)
         kept = state.rendered_pages
         key = None
-        if (
-            kept is not None
-            and front_matter is not None
-            and has_template_syntax(state.environment, markdown)
-        ):
+        if kept is not None and has_template_syntax(state.environment, markdown):
             page_name = page_template_name(markdown)
             key = kept.key(page_name, front_matter.yaml_text)
             text = kept.get(key)

@@ -165,6 +165,15 @@ def _strings_case_extra_key():
     )
 
 
+def _strings_case_eleven_months():
+    text = replace_once(STRINGS_ES, "noviembre,\n  diciembre", "noviembre")
+    return {"templates/strings/es.yml": text}, (
+        f"templates/strings/es.yml:{line_of(text, 'date_months:')}: [date_months]",
+        "'date_months' lists 11 months, not 12",
+        "fix: write the 12 months' names, January first, separated by commas",
+    )
+
+
 def _es_page_case(name: str, text: str, *expected: str):
     """A Spanish page's front matter changed; {line:NEEDLE} in ``expected`` is that line."""
 
@@ -217,6 +226,7 @@ CASES = {
     ),
     "a string missing from es.yml": _strings_case_missing_key(),
     "an unknown string in es.yml": _strings_case_extra_key(),
+    "eleven months in es.yml's date_months": _strings_case_eleven_months(),
     "a broken link in a Spanish page": _es_page_case(
         "get-help-now.md",
         ES_HELP + "\nVea [la guía](guia-perdida.md).\n",
