@@ -69,11 +69,11 @@ def _load(path: Path, project_root: Path) -> tuple[LoadedYaml | None, list[SiteE
         if not isinstance(value, str)
     ]
     months = loaded.data.get("date_months")
-    if isinstance(months, str) and len(months.split(",")) != 12:
+    if isinstance(months, str) and len(month_names(months)) != 12:
         errors.append(
             loaded.error(
                 ("date_months",),
-                f"'date_months' lists {len(months.split(','))} months, not 12",
+                f"'date_months' lists {len(month_names(months))} months, not 12",
                 "write the 12 months' names, January first, separated by commas",
             )
         )
@@ -126,21 +126,22 @@ def read_text_file_lines(path: Path) -> list[str]:
         return []
 
 
+def month_names(date_months: str) -> list[str]:
+    """The names in a strings file's ``date_months``: one reading for the check and the filter."""
+    return [name.strip() for name in date_months.split(",")]
+
+
 def long_date(day: datetime.date, strings: Mapping[str, str]) -> str:
     """A date in words, in the strings' language: ``date_long`` with its {month}, {day} and
     {year} filled in (strftime's %B would always print English month names).
 
     A filter rather than a template macro: the page footer shows four dates on every page, and
     a macro imported ``with context`` is run afresh on each page that imports it. The strings
-    file's check (``_load``) makes sure ``date_months`` lists 12 months, once a build."""
-    months = strings["date_months"].split(",")
-    if len(months) != 12:
-        # load_interface_strings has recorded this, with its line, and the build will fail on
-        # it; until then a plain date keeps the page rendering.
-        return day.isoformat()
+    file's check (``_load``) makes sure ``date_months`` lists 12 months, once a build, and a
+    build stops on that check's errors before any page renders."""
     return (
         strings["date_long"]
-        .replace("{month}", months[day.month - 1].strip())
+        .replace("{month}", month_names(strings["date_months"])[day.month - 1])
         .replace("{day}", str(day.day))
         .replace("{year}", str(day.year))
     )

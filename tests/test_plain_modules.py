@@ -189,8 +189,6 @@ def test_long_dates_take_their_words_from_the_language_strings() -> None:
     english = {"date_long": "{month} {day}, {year}", "date_months": months + "November, December"}
     assert long_date(datetime.date(2026, 3, 2), english) == "March 2, 2026"
     spanish = {"date_long": "{day} de {month} de {year}", "date_months": "enero, febrero, marzo"}
-    # The strings file's check stops the build; the page still renders meanwhile.
-    assert long_date(datetime.date(2026, 3, 2), spanish) == "2026-03-02"
     spanish["date_months"] += ", abril, mayo, junio, julio, agosto, septiembre, octubre"
     spanish["date_months"] += ",\n noviembre, diciembre"
     assert long_date(datetime.date(2026, 12, 24), spanish) == "24 de diciembre de 2026"
