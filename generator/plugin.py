@@ -84,8 +84,8 @@ from generator.translation_status import translation_problems
 from generator.wrapped_numbers import wrapped_number_errors
 from generator.yaml_loader import (
     UnreadableFileError,
+    prune_cache_folder,
     read_text_file,
-    save_cache_folder,
     use_cache_folder,
 )
 
@@ -694,14 +694,14 @@ class IopGuidePlugin(BasePlugin[IopGuideConfig]):
                 [lang.prefix for lang in self.state.languages],
             )
             # Every language has read every file it needs: entries none of them read are stale.
-            save_cache_folder()
+            prune_cache_folder()
             use_cache_folder(None)
         # Every page was compiled or loaded by now: entries this build did not use are stale.
         cache = self.state.environment.bytecode_cache
         if isinstance(cache, PageCodeCache):
             cache.prune()
         if self.state.rendered_pages is not None:
-            self.state.rendered_pages.save()
+            self.state.rendered_pages.prune()
         self.template_cache.prune()
 
     def _build_other_languages(self, config: MkDocsConfig) -> None:

@@ -34,13 +34,11 @@ import jinja2
 import markupsafe
 import yaml
 
-from generator.cache_files import EntryPack
+from generator.cache_files import remove_unused, write_atomically
 from generator.template_cache import environment_fingerprint
 
-# Bump when what goes into a key changes, so old entries are never read.
-_FORMAT = b"iop-guide rendered page 3\n"
-# The file that holds one language's rendered pages, in its folder.
-PACK_NAME = "pages.pack"
+# Bump when an entry's layout or what goes into a key changes, so old entries are never read.
+_FORMAT = b"iop-guide rendered page 2\n"
 # The Python package whose code renders pages (filters, the sandbox, this module).
 GENERATOR_DIR = Path(__file__).resolve().parent
 # Escaping is MarkupSafe's: a new version may escape differently.
@@ -131,14 +129,14 @@ def build_fingerprint(
 
 
 class RenderedPages:
-    """Rendered page Markdown on disk, in one file per language (``cache_files.EntryPack``),
-    holding the entries the last complete build used. Reading or writing failures are misses:
-    a cache must never fail a build."""
+    """Rendered page Markdown on disk, one file per key, remembering which entries this build
+    used so the rest can go after a complete build. Reading or writing failures are misses: a
+    cache must never fail a build."""
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
-        self._pack = EntryPack(folder / PACK_NAME)
+        self.used: set[str] = set()
 
     def key(self, page_name: str, front_matter_yaml: str) -> str:
         """The entry's name for a page whose text is compiled under ``page_name`` (a hash of
@@ -156,20 +154,41 @@ class RenderedPages:
         digest.update(page_name.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.md"
+
     def get(self, key: str) -> str | None:
-        """The text kept under ``key``, if its entry is intact."""
-        data = self._pack.get(key)
-        if data is None:
+        """The text kept under ``key``, if its header names this key and its checksum matches."""
+        self.used.add(key)
+        try:
+            entry = self._path(key).read_bytes()
+        except OSError:
+            return None
+        header = _FORMAT + key.encode() + b"\n"
+        if not entry.startswith(header):
+            return None
+        checksum, separator, text = entry[len(header) :].partition(b"\n")
+        if not separator or hashlib.sha256(text).hexdigest().encode() != checksum:
             return None
         try:
-            return data.decode("utf-8", "surrogatepass")
+            return text.decode("utf-8", "surrogatepass")
         except UnicodeDecodeError:
             return None
 
     def put(self, key: str, text: str) -> None:
-        self._pack.put(key, text.encode("utf-8", "surrogatepass"))
+        self.used.add(key)
+        data = text.encode("utf-8", "surrogatepass")
+        entry = _FORMAT + key.encode() + b"\n" + hashlib.sha256(data).hexdigest().encode()
+        entry += b"\n" + data
+        write_atomically(self._path(key), entry)
 
-    def save(self) -> int:
-        """Write the entries this build used, and only those. Call only after a complete,
-        successful build, which looks up every page. Returns how many entries went."""
-        return self._pack.save()
+    def prune(self) -> int:
+        """Remove entries this build did not use. Call only after a complete, successful build,
+        which looks up every page. Returns how many went."""
+        used = self.used
+        return len(
+            remove_unused(
+                self.folder,
+                lambda entry: not entry.is_file() or entry.name.removesuffix(".md") in used,
+            )
+        )

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
-from generator.cache_files import EntryPack
+from generator.cache_files import remove_unused, write_atomically
 from generator.errors import SiteError
 from generator.yaml_errors import explain_yaml_error
 
@@ -200,11 +200,10 @@ def _record_lines(node: yaml.Node, key_path: KeyPath, lines: dict[KeyPath, int])
 # them all once more. A document that parsed without error is kept, as plain data (``marshal`` of
 # dicts, lists, strings, numbers, booleans, None and dates; never ``pickle``) with its line map,
 # keyed by a hash of its exact text and of this loader's version: in memory for the life of the
-# process, and on disk in the folder ``use_cache_folder`` names (``.cache/iop-guide/yaml``), in
-# one file written after a complete build (``cache_files.EntryPack``), for the next build. Every
-# reading gets objects of its own. Anything else (aliases, which share one object between places;
-# tags of other types) is parsed every time. A cache entry that cannot be read, or whose checksum
-# is wrong, is ignored and written again.
+# process, and on disk in the folder ``use_cache_folder`` names (``.cache/iop-guide/yaml``) for
+# the next build. Every reading gets objects of its own. Anything else (aliases, which share one
+# object between places; tags of other types) is parsed every time. A cache entry that cannot be
+# read, or whose checksum is wrong, is ignored and written again.
 
 # Bump when what an entry holds, or how it is read, changes: old entries are then never read.
 _CACHE_FORMAT = "1"
@@ -213,11 +212,10 @@ _CACHE_SALT = "\0".join(
 ).encode("utf-8")
 # Entries kept in memory at most (a `serve` session re-reads edited files for hours).
 _MEMORY_ENTRIES = 4096
-# The file in the cache folder that holds the parsed documents.
-PACK_NAME = "documents.pack"
 _memory: dict[str, bytes] = {}
 _cache_folder: Path | None = None
-_pack: EntryPack | None = None  # the cache folder's file, as read since use_cache_folder
+_written: set[tuple[Path, str]] = set()  # entries known to be on disk in a folder
+_used: set[str] = set()  # keys read since use_cache_folder
 
 
 class _NotPlain(Exception):
@@ -226,30 +224,31 @@ class _NotPlain(Exception):
 
 def use_cache_folder(folder: Path | None) -> None:
     """Keep parsed documents in ``folder`` between builds (None: in memory only)."""
-    global _cache_folder, _pack
+    global _cache_folder
     if folder != _cache_folder:
-        _pack = EntryPack(folder / PACK_NAME) if folder is not None else None
+        _used.clear()
     _cache_folder = folder
 
 
 def forget_parsed() -> None:
     """Drop the documents kept in memory (the next reading uses the disk, or parses): what a new
-    process starts with. Entries not yet saved go too."""
-    global _pack
+    process starts with."""
     _memory.clear()
-    if _cache_folder is not None:
-        _pack = EntryPack(_cache_folder / PACK_NAME)
+    _written.clear()
 
 
-def save_cache_folder() -> int:
-    """Write the documents read since the cache folder was chosen, and only those, for the next
-    build (call after a complete build, which read every file). Returns how many entries went."""
-    global _pack
-    if _pack is None or _cache_folder is None:
+def prune_cache_folder() -> int:
+    """Remove the entries of the cache folder that were not read since it was chosen or last
+    pruned (call after a complete build, which read every file). Returns how many went."""
+    folder = _cache_folder
+    if folder is None:
         return 0
-    removed = _pack.save()
-    _pack = EntryPack(_cache_folder / PACK_NAME)
-    return removed
+    used = set(_used)
+    _used.clear()
+    removed = remove_unused(folder, lambda entry: entry.suffix != ".marshal" or entry.stem in used)
+    for entry in removed:
+        _written.discard((folder, entry.stem))
+    return len(removed)
 
 
 def _cache_key(text: str) -> str:
@@ -319,20 +318,32 @@ def _read_entry(key: str) -> tuple[Any, dict[KeyPath, int]] | None:
     if payload is not None:
         found = _from_payload(payload)
         if found is not None:
-            if _pack is not None:
-                # Parsed before this folder was chosen (site-config.yml, by the command), or by
-                # an earlier build of this process: kept in the folder's file too.
-                _pack.keep(key, payload)
+            if _cache_folder is not None and (_cache_folder, key) not in _written:
+                # Parsed before this folder was chosen (site-config.yml, by the command):
+                # written unless the folder holds it intact.
+                try:
+                    stored = (_cache_folder / f"{key}.marshal").read_bytes()
+                except OSError:
+                    stored = b""
+                if stored == hashlib.sha256(payload).digest() + payload:
+                    _written.add((_cache_folder, key))
+                else:
+                    _write_entry(_cache_folder, key, payload)
             return found
         del _memory[key]
-    if _pack is None:
+    if _cache_folder is None:
         return None
-    payload = _pack.get(key)
-    if payload is None:
+    try:
+        stored = (_cache_folder / f"{key}.marshal").read_bytes()
+    except OSError:
         return None
+    checksum, payload = stored[:32], stored[32:]
+    if hashlib.sha256(payload).digest() != checksum:
+        return None  # corrupt or cut short: parse again, and write it afresh
     found = _from_payload(payload)
     if found is not None:
         _remember(key, payload)
+        _written.add((_cache_folder, key))
     return found
 
 
@@ -340,6 +351,12 @@ def _remember(key: str, payload: bytes) -> None:
     if len(_memory) >= _MEMORY_ENTRIES:
         _memory.clear()
     _memory[key] = payload
+
+
+def _write_entry(folder: Path, key: str, payload: bytes) -> None:
+    entry = hashlib.sha256(payload).digest() + payload
+    if write_atomically(folder / f"{key}.marshal", entry):
+        _written.add((folder, key))
 
 
 def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
@@ -351,6 +368,7 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
     if "*" in text:  # aliases: one object in several places, which the cache would not keep
         return _parse_yaml_text(text, path, line_offset)
     key = _cache_key(text)
+    _used.add(key)
     found = _read_entry(key)
     if found is not None:
         return LoadedYaml(data=found[0], path=path, lines=found[1], line_offset=line_offset)
@@ -358,8 +376,8 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0) -> LoadedYaml:
     payload = _payload(loaded.data, loaded.lines)
     if payload is not None:
         _remember(key, payload)
-        if _pack is not None:
-            _pack.put(key, payload)
+        if _cache_folder is not None:
+            _write_entry(_cache_folder, key, payload)
     return loaded
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from generator import yaml_loader
-from generator.cache_files import EntryPack
 from generator.plugin import YAML_CACHE_DIR
-from generator.yaml_loader import PACK_NAME, forget_parsed, load_yaml_text
+from generator.yaml_loader import forget_parsed, load_yaml_text
 from tests.conftest import build, page, tree_digest, write_files
 
 # A data file whose text quotes a fact from site-config.yml, and pages that quote both.
@@ -41,12 +40,8 @@ def _html(project: Path, relative: str = "index.html") -> str:
     return (project / "site" / relative).read_text(encoding="utf-8")
 
 
-def _pack(project: Path) -> Path:
-    return project / YAML_CACHE_DIR / PACK_NAME
-
-
-def _entries(project: Path) -> set[str]:
-    return set(EntryPack(_pack(project)).stored_keys())
+def _entries(project: Path) -> list[Path]:
+    return sorted((project / YAML_CACHE_DIR).glob("*.marshal"))
 
 
 @pytest.fixture(params=["memory", "disk"])
@@ -69,14 +64,12 @@ def test_a_build_keeps_every_file_it_parsed_and_a_second_build_publishes_the_sam
     # site-config.yml, two pages' front matter, the data file, the interface strings.
     assert len(entries) >= 4
     digest = tree_digest(project / "site")
-    stamp = _pack(project).stat().st_mtime_ns
+    stamps = {path: path.stat().st_mtime_ns for path in entries}
     forget_parsed()
     assert build(project) == 0
     assert tree_digest(project / "site") == digest
-    # Read from disk, none written again, none pruned: the file is not even rewritten.
-    assert _entries(project) == entries
-    assert _pack(project).stat().st_mtime_ns == stamp
-    assert sorted(path.name for path in _pack(project).parent.iterdir()) == [PACK_NAME]
+    # Read from disk, none written again, none pruned.
+    assert {path: path.stat().st_mtime_ns for path in _entries(project)} == stamps
 
 
 def test_an_edited_data_file_shows_in_the_next_build(project: Path, where: str) -> None:
@@ -146,23 +139,23 @@ def test_old_entries_are_pruned_after_an_edit(project: Path) -> None:
 )
 def test_a_corrupt_entry_is_ignored_and_written_again(project: Path, damage) -> None:
     expected = tree_digest(project / "site")
-    good = _pack(project).read_bytes()
-    _pack(project).write_bytes(damage(good))
+    entries = _entries(project)
+    good = {path: path.read_bytes() for path in entries}
+    for path in entries:
+        path.write_bytes(damage(good[path]))
     forget_parsed()
     assert build(project) == 0
     assert tree_digest(project / "site") == expected
-    assert _pack(project).read_bytes() == good
+    assert {path: path.read_bytes() for path in _entries(project)} == good
 
 
 def test_an_entry_with_a_valid_checksum_but_another_shape_is_ignored(project: Path) -> None:
     expected = tree_digest(project / "site")
-    keys = _entries(project)
-    _pack(project).unlink()
-    pack = EntryPack(_pack(project))
-    for key in keys:
-        pack.put(key, marshal.dumps(["not", "an", "entry"]))
-    pack.save()
-    assert _entries(project) == keys
+    for path in _entries(project):
+        payload = marshal.dumps(["not", "an", "entry"])
+        import hashlib
+
+        path.write_bytes(hashlib.sha256(payload).digest() + payload)
     forget_parsed()
     assert build(project) == 0
     assert tree_digest(project / "site") == expected
@@ -199,14 +192,13 @@ def test_a_document_from_the_cache_equals_a_fresh_parse(tmp_path: Path, monkeypa
     yaml_loader.use_cache_folder(tmp_path / "yaml")
     try:
         forget_parsed()
-        first = load_yaml_text(TEXT, "x.yml", 3)  # parsed
-        yaml_loader.save_cache_folder()  # written
+        first = load_yaml_text(TEXT, "x.yml", 3)  # parsed, written
         forget_parsed()
         second = load_yaml_text(TEXT, "other.yml", 3)  # from disk
         third = load_yaml_text(TEXT, "x.yml", 5)  # from memory, another offset
     finally:
         yaml_loader.use_cache_folder(None)
-    assert len(EntryPack(tmp_path / "yaml" / PACK_NAME).stored_keys()) == 1
+    assert len(list((tmp_path / "yaml").glob("*.marshal"))) == 1
     for loaded in (first, second, third):
         assert loaded.data == fresh.data
         assert loaded.lines == fresh.lines
@@ -239,7 +231,6 @@ def test_documents_the_cache_does_not_keep_are_parsed_every_time(tmp_path: Path,
     try:
         first = load_yaml_text(text, "x.yml")
         second = load_yaml_text(text, "x.yml")
-        yaml_loader.save_cache_folder()
     finally:
         yaml_loader.use_cache_folder(None)
     assert first.data == second.data

@@ -10,11 +10,9 @@ from pathlib import Path
 import markupsafe
 import pytest
 
-from generator.cache_files import EntryPack
 from generator.page_rendering import make_page_environment
 from generator.plugin import PAGE_CACHE_DIR, RENDERED_CACHE_DIR
 from generator.rendered_pages import (
-    PACK_NAME,
     NotCachable,
     RenderedPages,
     build_fingerprint,
@@ -77,32 +75,21 @@ def test_the_folder_digest_follows_every_file_but_compiled_python(tmp_path: Path
         first = changed
 
 
-def test_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
+def test_a_damaged_or_misnamed_entry_is_a_miss(tmp_path: Path) -> None:
     pages = RenderedPages(tmp_path, "fingerprint")
     key = pages.key("Weeks: {{ data.weeks }}.", "title: Home\n")
     pages.put(key, "Weeks: 12.")
     assert pages.get(key) == "Weeks: 12."
-    pages.save()
-    assert RenderedPages(tmp_path, "fingerprint").get(key) == "Weeks: 12."
-    pack = tmp_path / PACK_NAME
-    good = pack.read_bytes()
-    for damaged in (b"", good[:-1], good.replace(b"Weeks: 12.", b"Weeks: 21."), good[:20]):
-        pack.write_bytes(damaged)
-        assert RenderedPages(tmp_path, "fingerprint").get(key) is None, damaged
-    # Damage to one entry leaves the others readable, and the next save writes it afresh.
+    entry = tmp_path / f"{key}.md"
+    good = entry.read_bytes()
+    for damaged in (b"", good[:-1], good.replace(b"12", b"16"), good[:20]):
+        entry.write_bytes(damaged)
+        assert pages.get(key) is None, damaged
     other = pages.key("Weeks: {{ data.weeks }}.", "title: Start\n")
     assert other != key
-    pages = RenderedPages(tmp_path, "fingerprint")
-    pages.put(key, "Weeks: 12.")
-    pages.put(other, "Weeks: 16.")
-    pages.save()
-    pack.write_bytes(pack.read_bytes().replace(b"Weeks: 12.", b"Weeks: 21."))
-    pages = RenderedPages(tmp_path, "fingerprint")
-    assert pages.get(key) is None
-    assert pages.get(other) == "Weeks: 16."
-    pages.put(key, "Weeks: 12.")
-    pages.save()
-    assert RenderedPages(tmp_path, "fingerprint").get(key) == "Weeks: 12."
+    entry.write_bytes(good)
+    (tmp_path / f"{other}.md").write_bytes(good)  # the right text filed under another key
+    assert pages.get(other) is None
     assert RenderedPages(tmp_path, "another fingerprint").key("x", "") != pages.key("x", "")
     # The page's name and its front matter are kept apart in the key, not run together.
     assert pages.key("x", "a") != pages.key("xa", "") and pages.key("ax", "") != pages.key("x", "a")
@@ -114,14 +101,12 @@ PAGE_TEXT = "Weeks: {{ data.facts.weeks }}. Name: {{ organisation.name }}. Title
 
 
 def _rendered(project: Path) -> dict[str, bytes]:
-    """Every kept entry, as ``language/key``, with its bytes."""
     root = project / RENDERED_CACHE_DIR
-    entries = {}
-    for path in sorted(root.rglob(PACK_NAME)):
-        pack = EntryPack(path)
-        for key in pack.stored_keys():
-            entries[f"{path.parent.relative_to(root).as_posix()}/{key}"] = pack.get(key)
-    return entries
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 def _html(project: Path) -> str:
@@ -145,11 +130,10 @@ def test_a_second_build_reuses_what_the_first_rendered(project: Path) -> None:
     before = _rendered(project)
     assert len(before) == 2  # the two pages with tags
     (name,) = [name for name, entry in before.items() if b"Weeks: 12." in entry]
-    language, key = name.split("/")
+    entry = project / RENDERED_CACHE_DIR / name
     # An entry written for the same key is what the next build publishes: so it is read.
-    kept = RenderedPages(project / RENDERED_CACHE_DIR / language, "unused")
-    kept.put(key, "Weeks: from the cache.\n")
-    kept.save()
+    key = entry.name.removesuffix(".md")
+    RenderedPages(entry.parent, "unused").put(key, "Weeks: from the cache.\n")
     assert build(project) == 0
     assert "Weeks: from the cache." in _html(project)
 
