@@ -69,11 +69,12 @@ def _load(path: Path, project_root: Path) -> tuple[LoadedYaml | None, list[SiteE
         if not isinstance(value, str)
     ]
     months = loaded.data.get("date_months")
-    if isinstance(months, str) and len(month_names(months)) != 12:
+    count = len(month_names(months)) if isinstance(months, str) else 12
+    if count != 12:
         errors.append(
             loaded.error(
                 ("date_months",),
-                f"'date_months' lists {len(month_names(months))} months, not 12",
+                f"'date_months' lists {count} months, not 12",
                 "write the 12 months' names, January first, separated by commas",
             )
         )

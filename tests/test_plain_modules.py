@@ -188,7 +188,10 @@ def test_long_dates_take_their_words_from_the_language_strings() -> None:
     months = "January, February, March, April, May, June, July, August, September, October, "
     english = {"date_long": "{month} {day}, {year}", "date_months": months + "November, December"}
     assert long_date(datetime.date(2026, 3, 2), english) == "March 2, 2026"
-    spanish = {"date_long": "{day} de {month} de {year}", "date_months": "enero, febrero, marzo"}
-    spanish["date_months"] += ", abril, mayo, junio, julio, agosto, septiembre, octubre"
-    spanish["date_months"] += ",\n noviembre, diciembre"
+    # Each name is trimmed of the spaces and line breaks around it.
+    months = "enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre,"
+    spanish = {
+        "date_long": "{day} de {month} de {year}",
+        "date_months": months + "\n noviembre, diciembre",
+    }
     assert long_date(datetime.date(2026, 12, 24), spanish) == "24 de diciembre de 2026"
